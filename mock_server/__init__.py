@@ -1,0 +1,1 @@
+"""A stateful stub of the Recoup and Turso "remove organization member" APIs."""

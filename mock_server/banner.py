@@ -1,0 +1,48 @@
+"""What `make mock` prints once it listens: where things are, the demo configuration, curl examples."""
+
+from __future__ import annotations
+
+from .core.state import State
+
+_ANY = ("0.0.0.0", "::", "")
+
+
+def base_url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in _ANY else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
+def banner(url: str, seed: str, state: State, *, admin_token: bool) -> str:
+    demo = state.demo
+    lines = [
+        f"Recoup + Turso stub listening on {url}  (seed: {seed})",
+        f"  API docs (Recoup, Turso, control API): {url}/docs/",
+        f"  Index:                                {url}/",
+        f"  Control API:                          {url}/__admin  "
+        + ("(needs Authorization: Bearer $ADMIN_TOKEN)" if admin_token else "(loopback callers only)"),
+        "",
+    ]
+    if demo:
+        lines.append("Demo configuration (paste into your shell; `make contract URL=...` reads the same names):")
+        lines += [f"{name}={value}" for name, value in demo.items()]
+        lines.append("")
+    lines.append("Try it:")
+    if {"RECOUP_API_KEY", "RECOUP_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID"} <= demo.keys():
+        lines.append(
+            f"  curl -s -X DELETE '{url}/api/organizations/members?organization_id={demo['RECOUP_ORG_ID']}"
+            f"&account_id={demo['RECOUP_DISPOSABLE_MEMBER_ID']}' -H 'x-api-key: {demo['RECOUP_API_KEY']}'"
+        )
+    if {"TURSO_TOKEN", "TURSO_ORG", "TURSO_DISPOSABLE_MEMBER"} <= demo.keys():
+        lines.append(
+            f"  curl -s -X DELETE {url}/v1/organizations/{demo['TURSO_ORG']}/members/"
+            f"{demo['TURSO_DISPOSABLE_MEMBER']} -H 'Authorization: Bearer {demo['TURSO_TOKEN']}'"
+        )
+    lines += [
+        f"  curl -s {url}/__admin/journal      # recent requests",
+        f"  curl -s -X POST {url}/__admin/reset  # back to the seed",
+        "",
+        "Press Ctrl-C to stop.",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The membership rules and state. Pure Python: nothing here knows about HTTP."""

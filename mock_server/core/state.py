@@ -1,0 +1,100 @@
+"""The in-memory state of both vendors, and the store that guards it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .credentials import CredentialIndex, mask
+
+TURSO_ROLES = ("owner", "admin", "member", "viewer")
+
+
+@dataclass
+class RecoupAccount:
+    id: str
+    name: str = ""
+    api_keys: list[str] = field(default_factory=list)
+    bearer_tokens: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RecoupOrganization:
+    id: str
+    name: str = ""
+    members: set[str] = field(default_factory=set)
+
+
+@dataclass
+class RecoupState:
+    accounts: dict[str, RecoupAccount] = field(default_factory=dict)
+    organizations: dict[str, RecoupOrganization] = field(default_factory=dict)
+    api_keys: CredentialIndex = field(default_factory=CredentialIndex)
+    bearer_tokens: CredentialIndex = field(default_factory=CredentialIndex)
+
+
+@dataclass
+class TursoUser:
+    username: str
+    tokens: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TursoOrganization:
+    slug: str
+    name: str = ""
+    members: dict[str, str] = field(default_factory=dict)  # username -> role
+
+
+@dataclass
+class TursoState:
+    users: dict[str, TursoUser] = field(default_factory=dict)
+    organizations: dict[str, TursoOrganization] = field(default_factory=dict)
+    tokens: CredentialIndex = field(default_factory=CredentialIndex)
+
+
+@dataclass
+class State:
+    recoup: RecoupState = field(default_factory=RecoupState)
+    turso: TursoState = field(default_factory=TursoState)
+    demo: dict[str, str] = field(default_factory=dict)
+
+    def to_document(self, *, mask_secrets: bool = True) -> dict[str, Any]:
+        """The state in seed-file form; secrets are masked unless asked otherwise."""
+        hide = mask if mask_secrets else (lambda s: s)
+        demo = {k: (hide(v) if _is_secret_name(k) else v) for k, v in self.demo.items()}
+        return {
+            "recoup": {
+                "accounts": [
+                    {
+                        "id": a.id,
+                        "name": a.name,
+                        "api_keys": [hide(k) for k in a.api_keys],
+                        "bearer_tokens": [hide(t) for t in a.bearer_tokens],
+                    }
+                    for a in self.recoup.accounts.values()
+                ],
+                "organizations": [
+                    {"id": o.id, "name": o.name, "members": sorted(o.members)}
+                    for o in self.recoup.organizations.values()
+                ],
+            },
+            "turso": {
+                "users": [
+                    {"username": u.username, "tokens": [hide(t) for t in u.tokens]} for u in self.turso.users.values()
+                ],
+                "organizations": [
+                    {
+                        "slug": o.slug,
+                        "name": o.name,
+                        "members": [{"username": n, "role": r} for n, r in o.members.items()],
+                    }
+                    for o in self.turso.organizations.values()
+                ],
+            },
+            "demo": demo,
+        }
+
+
+def _is_secret_name(name: str) -> bool:
+    return name.endswith(("_KEY", "_TOKEN"))

@@ -1,0 +1,69 @@
+"""Server settings, read from the command line and the environment at the entry point only."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+DEMO_SEED = Path(__file__).resolve().parent / "seeds" / "demo.yaml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    seed: Path = DEMO_SEED
+    admin_token: str | None = None
+    journal_size: int = 1000
+    access_log: bool = False
+
+
+def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
+    """Flags win over environment variables (HOST, PORT, SEED, ADMIN_TOKEN, JOURNAL_SIZE, ACCESS_LOG)."""
+    p = argparse.ArgumentParser(prog="python -m mock_server", description="Run the Recoup + Turso stub.")
+    p.add_argument("--host", default=env.get("HOST") or "127.0.0.1", help="interface to listen on (HOST)")
+    p.add_argument("--port", type=_port, default=env.get("PORT") or "8080", help="port, 0 for any free one (PORT)")
+    p.add_argument("--seed", type=Path, default=env.get("SEED") or DEMO_SEED, help="seed YAML file (SEED)")
+    p.add_argument(
+        "--journal-size",
+        type=_positive,
+        default=env.get("JOURNAL_SIZE") or "1000",
+        help="how many recent requests the journal keeps (JOURNAL_SIZE)",
+    )
+    p.add_argument(
+        "--access-log",
+        action="store_true",
+        default=env.get("ACCESS_LOG", "") not in ("", "0"),
+        help="print one line per request (ACCESS_LOG=1); costs throughput",
+    )
+    a = p.parse_args(list(argv))
+    return Settings(
+        host=a.host,
+        port=a.port,
+        seed=Path(a.seed),
+        admin_token=env.get("ADMIN_TOKEN") or None,
+        journal_size=a.journal_size,
+        access_log=a.access_log,
+    )
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"port must be a number from 0 to 65535, not {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be a number from 0 to 65535, not {port}")
+    return port
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value

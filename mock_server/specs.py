@@ -1,0 +1,89 @@
+"""The contracts in specs/: loading them, and checking they are valid OpenAPI.
+
+`python -m mock_server.specs [FILE...]` checks the given files (default: every spec in specs/)
+and prints each problem with the JSON path of the broken location.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+# The OpenAPI meta-schemas schemathesis ships (pinned in requirements.lock).
+from schemathesis.specs.openapi.definitions import OPENAPI_30, OPENAPI_31
+
+SPECS_DIR = Path(__file__).resolve().parents[1] / "specs"
+VENDOR_SPECS = {"recoup": SPECS_DIR / "recoup.yaml", "turso": SPECS_DIR / "turso.yaml"}
+
+
+def load_spec(path: str | Path) -> dict[str, Any]:
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+def spec_problems(doc: Any) -> list[str]:
+    """Every way `doc` is not a valid OpenAPI 3.0/3.1 document, each as 'location: message'."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("openapi"), str):
+        return ["(root): not an OpenAPI 3 document (no 'openapi' version string)"]
+    meta = OPENAPI_31 if doc["openapi"].startswith("3.1") else OPENAPI_30
+    validator = jsonschema.validators.validator_for(meta)(meta)
+    problems = []
+    for error in validator.iter_errors(doc):
+        worst = _deepest(error)
+        where = json_path(worst.absolute_path)
+        problems.append(f"{where}: {worst.message}")
+    return sorted(set(problems))
+
+
+def operation_ids(*docs: dict[str, Any]) -> list[str]:
+    return [
+        op["operationId"]
+        for doc in docs
+        for item in doc.get("paths", {}).values()
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    ]
+
+
+def json_path(parts: Any) -> str:
+    """`$.paths['/v1/x'].delete.responses['200']` — readable, and unambiguous for keys with '/'."""
+    out = "$"
+    for part in parts:
+        text = str(part)
+        out += f".{text}" if text.isidentifier() else f"[{text!r}]"
+    return out
+
+
+def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """The most specific sub-error: 'not valid under any of the given schemas' says where, not what."""
+    best = error
+    for sub in error.context or ():
+        candidate = _deepest(sub)
+        if len(candidate.absolute_path) > len(best.absolute_path):
+            best = candidate
+    return best
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(a) for a in argv] or sorted(SPECS_DIR.glob("*.yaml"))
+    docs, failed = [], False
+    for path in paths:
+        doc = load_spec(path)
+        docs.append(doc)
+        for problem in spec_problems(doc):
+            print(f"{path}: {problem}")
+            failed = True
+    ids = operation_ids(*docs)
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        print(f"operationId {dup!r} is used more than once; each operation needs its own")
+        failed = True
+    if not failed:
+        print(f"specs ok: {', '.join(str(p) for p in paths)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,89 @@
+"""The control API: connexion serves specs/admin.yaml, these handlers act on the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import connexion
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+from starlette.exceptions import HTTPException
+
+from ..core import recoup, turso
+from ..core.errors import RuleError
+from ..core.seed import SeedError
+from ..core.store import Store
+from .bodies import control_error, document
+from .journal import Journal
+
+
+class AdminHandlers:
+    """One method per operationId of specs/admin.yaml, bound to a store and a journal."""
+
+    def __init__(self, store: Store, journal: Journal) -> None:
+        self.store = store
+        self.journal = journal
+
+    async def info(self) -> dict[str, Any]:
+        return {"service": "recoup-turso-stub", "apis": ["recoup", "turso"], "journal_size": self.journal.size}
+
+    async def reset(self) -> dict[str, str]:
+        self.store.reset()
+        return {"status": "reset"}
+
+    async def get_state(self) -> dict[str, Any]:
+        with self.store.lock:
+            return self.store.state.to_document()
+
+    async def load_state(self, body: dict[str, Any]) -> Any:
+        try:
+            self.store.load(body)
+        except SeedError as exc:
+            return control_error(f"invalid seed, state unchanged: {exc}"), 400
+        return {"status": "loaded"}
+
+    async def add_membership(self, body: dict[str, Any]) -> Any:
+        try:
+            if body["vendor"] == "recoup":
+                recoup.add_member(self.store, body["organization"], body["member"])
+            else:
+                turso.add_member(self.store, body["organization"], body["member"], body.get("role", "member"))
+        except RuleError as exc:
+            return control_error(exc.message), exc.status
+        return {"status": "added"}
+
+    async def get_journal(self, limit: int | None = None) -> dict[str, Any]:
+        return {"total": self.journal.total, "size": self.journal.size, "requests": self.journal.entries(limit)}
+
+    async def clear_journal(self) -> dict[str, str]:
+        self.journal.clear()
+        return {"status": "cleared"}
+
+
+class _BoundResolver(Resolver):
+    def __init__(self, handlers: AdminHandlers) -> None:
+        super().__init__(function_resolver=lambda operation_id: getattr(handlers, operation_id))
+
+
+async def _problem(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """Connexion's validation and routing errors, in the stub's {"error": ...} shape."""
+    if isinstance(exc, ProblemException):
+        status, message, headers = exc.status, str(exc.detail or exc.title), exc.headers
+    elif isinstance(exc, HTTPException):
+        status, message, headers = exc.status_code, str(exc.detail), exc.headers
+    else:
+        status, message, headers = 500, "internal error", None
+    return ConnexionResponse(
+        status_code=status, body=document(control_error(message)), mimetype="application/json", headers=headers
+    )
+
+
+def create_admin_app(spec: Path, store: Store, journal: Journal) -> connexion.AsyncApp:
+    app = connexion.AsyncApp(__name__, swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=False))
+    app.add_api(spec, base_path="", resolver=_BoundResolver(AdminHandlers(store, journal)), strict_validation=True)
+    app.add_error_handler(ProblemException, _problem)
+    app.add_error_handler(HTTPException, _problem)
+    return app

@@ -1,0 +1,38 @@
+"""Who may use the control API: loopback callers, or, with an admin token, its bearers only."""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+
+from ..core.credentials import bearer_token
+from .http import Scope, header_values
+
+
+def is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+class AdminGuard:
+    """Without a token only loopback callers pass; with one, every caller must present it."""
+
+    def __init__(self, admin_token: str | None) -> None:
+        self._token = admin_token.encode() if admin_token else None
+
+    def refusal(self, scope: Scope) -> str | None:
+        """Why this request may not use the control API, or None when it may."""
+        if self._token is None:
+            client = scope.get("client")
+            if is_loopback(client[0] if client else None):
+                return None
+            return "the control API answers loopback callers only; start the stub with ADMIN_TOKEN to open it"
+        values = header_values(scope, b"authorization")
+        token = bearer_token(values[0]) if len(values) == 1 else None
+        if token is not None and hmac.compare_digest(token.encode("latin-1"), self._token):
+            return None
+        return "the control API needs 'Authorization: Bearer <admin token>'"

@@ -1,0 +1,59 @@
+"""The few raw-ASGI helpers the adapters share: reading a request, sending JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import unquote, unquote_plus
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+JSON = b"application/json"
+
+
+def header_values(scope: Scope, name: bytes) -> list[str]:
+    """All values of one (lower-case) header, in order; duplicates are kept."""
+    return [v.decode("latin-1") for k, v in scope["headers"] if k == name]
+
+
+def query_values(scope: Scope) -> dict[str, list[str]]:
+    """The query string as name -> every value given (so duplicates can be refused)."""
+    out: dict[str, list[str]] = {}
+    raw: bytes = scope["query_string"]
+    if not raw:
+        return out
+    for pair in raw.decode("latin-1").split("&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        key = unquote_plus(name, encoding="utf-8", errors="replace")
+        out.setdefault(key, []).append(unquote_plus(value, encoding="utf-8", errors="replace"))
+    return out
+
+
+def path_segments(scope: Scope) -> list[str]:
+    """The request path split on '/', each segment percent-decoded on its own.
+
+    Splitting before decoding keeps an encoded slash (%2F) inside its segment.
+    """
+    raw = scope.get("raw_path") or scope["path"].encode("utf-8")
+    raw = raw.split(b"?", 1)[0]
+    return [unquote(s.decode("latin-1"), encoding="utf-8", errors="replace") for s in raw.split(b"/")]
+
+
+async def send_json(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    out = [(b"content-type", JSON), (b"content-length", str(len(body)).encode())]
+    if headers:
+        out.extend(headers)
+    await send({"type": "http.response.start", "status": status, "headers": out})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def send_bytes(send: Send, status: int, body: bytes, content_type: bytes) -> None:
+    headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,90 @@
+"""GET / (an index) and /docs/ (Swagger UI over both vendor specs and the control API)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from swagger_ui_bundle import swagger_ui_path
+
+from .bodies import control_error, document
+from .http import Receive, Scope, Send, send_bytes, send_json
+
+DOC_SPECS = ("recoup", "turso", "admin")
+_TYPES = {".js": b"application/javascript", ".css": b"text/css", ".png": b"image/png", ".html": b"text/html"}
+
+_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Recoup + Turso stub</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css"></head>
+<body><div id="ui"></div>
+<script src="/docs/swagger-ui-bundle.js"></script>
+<script src="/docs/swagger-ui-standalone-preset.js"></script>
+<script>
+window.ui = SwaggerUIBundle({dom_id: "#ui", urls: %s, "urls.primaryName": "recoup",
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout"});
+</script></body></html>
+"""
+
+
+def _docs_spec(path: Path) -> bytes:
+    """A spec as JSON whose server is this stub, so "Try it out" calls the stub."""
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec["servers"] = [{"url": "/", "description": "this stub"}]
+    return json.dumps(spec).encode()
+
+
+class Site:
+    def __init__(self, specs_dir: Path) -> None:
+        urls = [{"url": f"/docs/{name}.json", "name": name} for name in DOC_SPECS]
+        self._files: dict[str, tuple[bytes, bytes]] = {
+            f"/docs/{name}.json": (_docs_spec(specs_dir / f"{name}.yaml"), b"application/json") for name in DOC_SPECS
+        }
+        self._files["/docs/"] = ((_PAGE % json.dumps(urls)).encode(), b"text/html; charset=utf-8")
+        self._static = {p.name: p for p in Path(swagger_ui_path).iterdir() if p.suffix in _TYPES}
+        self._index = document(self.index())
+
+    @staticmethod
+    def index() -> dict[str, Any]:
+        return {
+            "service": "recoup-turso-stub",
+            "apis": {
+                "recoup": {"operation": "DELETE /api/organizations/members", "spec": "/docs/recoup.json"},
+                "turso": {
+                    "operation": "DELETE /v1/organizations/{organizationSlug}/members/{username}",
+                    "spec": "/docs/turso.json",
+                },
+            },
+            "docs": "/docs/",
+            "control": {"base": "/__admin", "spec": "/docs/admin.json"},
+        }
+
+    def serves(self, path: str) -> bool:
+        return path == "/" or path == "/docs" or path.startswith("/docs/")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> int:
+        path, method = scope["path"], scope["method"]
+        if method not in ("GET", "HEAD"):
+            body = document(control_error(f"{method} is not allowed on {path}; use GET"))
+            await send_json(send, 405, body, [(b"allow", b"GET, HEAD")])
+            return 405
+        if path == "/":
+            await send_json(send, 200, self._index)
+            return 200
+        if path == "/docs":
+            path = "/docs/"
+        found = self._files.get(path) or self._static_file(path)
+        if found is None:
+            await send_json(send, 404, document(control_error(f"no such page {path}; the docs are at /docs/")))
+            return 404
+        await send_bytes(send, 200, *found)
+        return 200
+
+    def _static_file(self, path: str) -> tuple[bytes, bytes] | None:
+        file = self._static.get(path.removeprefix("/docs/"))
+        if file is None:
+            return None
+        found = (file.read_bytes(), _TYPES[file.suffix])
+        self._files[path] = found
+        return found
