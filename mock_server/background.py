@@ -5,7 +5,6 @@ Real HTTP through uvicorn, the same app `make mock` serves; `stop()` shuts it do
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +16,7 @@ import uvicorn
 
 from .core.seed import load_seed_file
 from .core.store import Store
+from .server import bind, uvicorn_config
 from .settings import DEMO_SEED
 from .web.app import create_app
 from .web.http import ASGIApp
@@ -38,21 +38,10 @@ class BackgroundStub:
         self.app: ASGIApp = create_app(self.store, admin_token=admin_token, journal_size=journal_size)
         if wrap is not None:
             self.app = wrap(self.app)
-        self._sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-        self._sock.bind((host, 0))
-        self._sock.listen(2048)
+        self._sock = bind(host, 0)
         port = self._sock.getsockname()[1]
         self.url = f"http://{host}:{port}" if ":" not in host else f"http://[{host}]:{port}"
-        config = uvicorn.Config(
-            self.app,
-            loop="uvloop",
-            http="httptools",
-            lifespan="on",
-            access_log=False,
-            log_level="warning",
-            proxy_headers=False,
-            server_header=False,
-        )
+        config = uvicorn_config(self.app)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
 

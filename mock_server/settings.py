@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 DEMO_SEED = Path(__file__).resolve().parent / "seeds" / "demo.yaml"
 
@@ -22,7 +23,7 @@ class Settings:
 
 def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
     """Flags win over environment variables (HOST, PORT, SEED, ADMIN_TOKEN, JOURNAL_SIZE, ACCESS_LOG)."""
-    p = argparse.ArgumentParser(prog="python -m mock_server", description="Run the Recoup + Turso stub.")
+    p = _Parser(prog="python -m mock_server", description="Run the Recoup + Turso stub.")
     p.add_argument("--host", default=env.get("HOST") or "127.0.0.1", help="interface to listen on (HOST)")
     p.add_argument("--port", type=_port, default=env.get("PORT") or "8080", help="port, 0 for any free one (PORT)")
     p.add_argument("--seed", type=Path, default=env.get("SEED") or DEMO_SEED, help="seed YAML file (SEED)")
@@ -47,6 +48,12 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         journal_size=a.journal_size,
         access_log=a.access_log,
     )
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """One line on stderr, like every other startup error, instead of usage + message."""
+        self.exit(2, f"error: {message} (see python -m mock_server --help)\n")
 
 
 def _port(text: str) -> int:

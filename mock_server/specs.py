@@ -53,7 +53,10 @@ def json_path(parts: Any) -> str:
     out = "$"
     for part in parts:
         text = str(part)
-        out += f".{text}" if text.isidentifier() else f"[{text!r}]"
+        if isinstance(part, int):
+            out += f"[{part}]"  # a list index, not the key '0'
+        else:
+            out += f".{text}" if text.isidentifier() else f"[{text!r}]"
     return out
 
 

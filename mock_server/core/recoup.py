@@ -1,8 +1,9 @@
 """Recoup: DELETE /api/organizations/members — who may call it and what it does.
 
 The checks run in the real server's order: credentials (401), then parameters (400),
-then access (403), then the removal, which is idempotent (200 whether or not the account
-was a member).
+then access (403: the caller is a member or the organization account itself; an organization
+the state does not hold is a 403 for every caller), then the removal, which is idempotent
+(200 whether or not the account was a member).
 """
 
 from __future__ import annotations
@@ -64,10 +65,9 @@ def remove_member(
         organization_id = parameter("organization_id", organization_ids)
         account_id = parameter("account_id", account_ids)
         org = state.organizations.get(organization_id)
-        if caller != organization_id and (org is None or caller not in org.members):
+        if org is None or (caller != organization_id and caller not in org.members):
             raise Forbidden(NOT_A_MEMBER)
-        if org is not None:
-            org.members.discard(account_id)
+        org.members.discard(account_id)
 
 
 def add_member(store: Store, organization_id: str, account_id: str) -> None:

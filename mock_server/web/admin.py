@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import connexion
+import yaml
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.options import SwaggerUIOptions
@@ -18,6 +20,8 @@ from ..core.seed import SeedError
 from ..core.store import Store
 from .bodies import control_error, document
 from .journal import Journal
+
+_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
 class AdminHandlers:
@@ -68,22 +72,42 @@ class _BoundResolver(Resolver):
         super().__init__(function_resolver=lambda operation_id: getattr(handlers, operation_id))
 
 
-async def _problem(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    """Connexion's validation and routing errors, in the stub's {"error": ...} shape."""
-    if isinstance(exc, ProblemException):
-        status, message, headers = exc.status, str(exc.detail or exc.title), exc.headers
-    elif isinstance(exc, HTTPException):
-        status, message, headers = exc.status_code, str(exc.detail), exc.headers
-    else:
-        status, message, headers = 500, "internal error", None
-    return ConnexionResponse(
-        status_code=status, body=document(control_error(message)), mimetype="application/json", headers=headers
-    )
+def _allowed_methods(spec: Path) -> dict[str, str]:
+    """Path -> the Allow header value for it: every method the spec documents there (GET implies HEAD)."""
+    paths = yaml.safe_load(spec.read_text(encoding="utf-8"))["paths"]
+    allowed: dict[str, str] = {}
+    for path, item in paths.items():
+        methods = {m.upper() for m in item if m in _METHODS}
+        if "GET" in methods:
+            methods.add("HEAD")
+        allowed[path] = ", ".join(sorted(methods))
+    return allowed
+
+
+def _error_handler(allowed: dict[str, str]) -> Callable[[ConnexionRequest, Exception], Awaitable[ConnexionResponse]]:
+    async def problem(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        """Connexion's validation and routing errors, in the stub's {"error": ...} shape."""
+        if isinstance(exc, ProblemException):
+            status, message, headers = exc.status, str(exc.detail or exc.title), exc.headers
+        elif isinstance(exc, HTTPException):
+            status, message, headers = exc.status_code, str(exc.detail), exc.headers
+        else:
+            status, message, headers = 500, "internal error", None
+        if status == 405:
+            # Starlette's Allow names the methods of the first route matching the path only; a path with
+            # two operations (GET and PUT /__admin/state) has two routes.
+            headers = {**(headers or {}), "Allow": allowed.get(request.scope["path"], "")}
+        return ConnexionResponse(
+            status_code=status, body=document(control_error(message)), mimetype="application/json", headers=headers
+        )
+
+    return problem
 
 
 def create_admin_app(spec: Path, store: Store, journal: Journal) -> connexion.AsyncApp:
     app = connexion.AsyncApp(__name__, swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=False))
     app.add_api(spec, base_path="", resolver=_BoundResolver(AdminHandlers(store, journal)), strict_validation=True)
-    app.add_error_handler(ProblemException, _problem)
-    app.add_error_handler(HTTPException, _problem)
+    problem = _error_handler(_allowed_methods(spec))
+    app.add_error_handler(ProblemException, problem)
+    app.add_error_handler(HTTPException, problem)
     return app

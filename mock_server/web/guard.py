@@ -10,12 +10,15 @@ from .http import Scope, header_values
 
 
 def is_loopback(host: str | None) -> bool:
+    """True for 127.0.0.0/8 and ::1, also as an IPv4-mapped address (a dual-stack `::` socket's view)."""
     if not host:
         return False
     try:
-        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+        address = ipaddress.ip_address(host.split("%", 1)[0])
     except ValueError:
         return False
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return (mapped or address).is_loopback
 
 
 class AdminGuard:

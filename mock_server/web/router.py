@@ -36,9 +36,9 @@ class Router:
         path: str = scope["path"]
         if path == RECOUP_PATH:
             status = await self._recoup(scope, send)
-        elif path.startswith("/v1/"):
+        elif path == "/v1" or path.startswith("/v1/"):
             status = await self._turso(scope, send)
-        elif path.startswith("/api/"):
+        elif path == "/api" or path.startswith("/api/"):
             status = 404
             await send_json(send, status, recoup_error(f"no route for {path}; the Recoup operation is {RECOUP_PATH}"))
         elif path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):

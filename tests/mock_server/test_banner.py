@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mock_server.banner import banner, base_url
+from mock_server.core.seed import build_state
+from tests.mock_server import demo
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:8080"),
+        ("0.0.0.0", "http://127.0.0.1:8080"),
+        ("::", "http://127.0.0.1:8080"),
+        ("::1", "http://[::1]:8080"),
+        ("localhost", "http://localhost:8080"),
+    ],
+)
+def test_base_url_is_one_a_local_client_can_use(host: str, url: str) -> None:
+    assert base_url(host, 8080) == url
+
+
+def test_the_banner_shows_the_demo_variables_and_examples() -> None:
+    text = banner("http://127.0.0.1:1", "demo.yaml", build_state(demo.demo_seed()), admin_token=False)
+    lines = text.splitlines()
+    for name, value in demo.DEMO_VARIABLES.items():
+        assert f"{name}={value}" in lines
+    assert "  API docs (Recoup, Turso, control API): http://127.0.0.1:1/docs/" in lines
+    assert f"-H 'x-api-key: {demo.API_KEY}'" in text
+    assert f"-H 'Authorization: Bearer {demo.OWNER_TOKEN}'" in text
+    assert "(loopback callers only)" in text
+    assert lines[-1] == "Press Ctrl-C to stop."
+
+
+def test_without_demo_variables_there_are_no_vendor_examples() -> None:
+    text = banner("http://127.0.0.1:1", "empty.yaml", build_state({}), admin_token=True)
+    assert not [line for line in text.splitlines() if re.match(r"[A-Z_]+=", line)]
+    assert "/api/organizations/members" not in text and "/v1/" not in text
+    assert "(needs Authorization: Bearer $ADMIN_TOKEN)" in text

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mock_server.settings import DEMO_SEED, Settings, parse_settings
+
+
+def test_defaults() -> None:
+    assert parse_settings([], {}) == Settings(host="127.0.0.1", port=8080, seed=DEMO_SEED, admin_token=None)
+
+
+def test_environment_variables() -> None:
+    env = {
+        "HOST": "::1",
+        "PORT": "9000",
+        "SEED": "/tmp/s.yaml",
+        "ADMIN_TOKEN": "t",
+        "JOURNAL_SIZE": "5",
+        "ACCESS_LOG": "1",
+    }
+    assert parse_settings([], env) == Settings("::1", 9000, Path("/tmp/s.yaml"), "t", 5, True)
+
+
+def test_flags_win_over_the_environment() -> None:
+    env = {"HOST": "::1", "PORT": "9000", "SEED": "/tmp/env.yaml", "JOURNAL_SIZE": "5"}
+    settings = parse_settings(["--host", "0.0.0.0", "--port", "0", "--seed", "flag.yaml", "--journal-size", "7"], env)
+    assert (settings.host, settings.port, settings.seed, settings.journal_size) == ("0.0.0.0", 0, Path("flag.yaml"), 7)
+
+
+def test_empty_variables_mean_the_default() -> None:
+    env = {"HOST": "", "PORT": "", "SEED": "", "ADMIN_TOKEN": "", "ACCESS_LOG": "0"}
+    assert parse_settings([], env) == Settings()
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "message"),
+    [
+        (["--port", "-1"], {}, "error: argument --port: port must be a number from 0 to 65535, not -1"),
+        ([], {"PORT": "http"}, "error: argument --port: port must be a number from 0 to 65535, not 'http'"),
+        (
+            [],
+            {"JOURNAL_SIZE": "lots"},
+            "error: argument --journal-size: must be a whole number of at least 1, not 'lots'",
+        ),
+        (["--nope"], {}, "error: unrecognized arguments: --nope"),
+    ],
+)
+def test_a_bad_setting_is_one_line_and_exit_2(
+    argv: list[str], env: dict[str, str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        parse_settings(argv, env)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith(message)
