@@ -6,17 +6,35 @@ import errno
 import socket
 
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from .web.http import ASGIApp
 
 
+class HeadersOnlyProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, minus chunked trailers leaking into the request headers.
+
+    httptools reports trailer fields through the same callback as header fields, and uvicorn appends
+    them to the list already handed to the app as `scope["headers"]` — so a credential sent only as a
+    trailer would authenticate the request. Detaching the list once the headers are complete keeps
+    trailers out of every request.
+    """
+
+    def on_headers_complete(self) -> None:
+        super().on_headers_complete()
+        self.headers = []
+
+
 def uvicorn_config(app: ASGIApp, *, access_log: bool = False) -> uvicorn.Config:
-    """The fastest uvicorn stack (httptools + uvloop); no proxy-header rewriting, so the control API's
-    loopback check sees the real peer; no WebSocket upgrades (the stub serves plain HTTP only)."""
+    """The fastest uvicorn stack (httptools + uvloop), without trailers in headers.
+
+    No proxy-header rewriting, so the control API's loopback check sees the real peer; no WebSocket
+    upgrades (the stub serves plain HTTP only).
+    """
     return uvicorn.Config(
         app,
         loop="uvloop",
-        http="httptools",
+        http=HeadersOnlyProtocol,
         ws="none",
         lifespan="on",
         access_log=access_log,

@@ -21,6 +21,8 @@ from ..core.store import Store
 from .bodies import control_error, document
 from .journal import Journal
 
+# connexion hands the raw bytes to the handler when a body comes without a JSON Content-Type.
+NOT_JSON = control_error("send the body as a JSON object with Content-Type: application/json"), 415
 _METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
@@ -42,14 +44,18 @@ class AdminHandlers:
         with self.store.lock:
             return self.store.state.to_document()
 
-    async def load_state(self, body: dict[str, Any]) -> Any:
+    async def load_state(self, body: Any) -> Any:
+        if not isinstance(body, dict):
+            return NOT_JSON
         try:
             self.store.load(body)
         except SeedError as exc:
             return control_error(f"invalid seed, state unchanged: {exc}"), 400
         return {"status": "loaded"}
 
-    async def add_membership(self, body: dict[str, Any]) -> Any:
+    async def add_membership(self, body: Any) -> Any:
+        if not isinstance(body, dict):
+            return NOT_JSON
         try:
             if body["vendor"] == "recoup":
                 recoup.add_member(self.store, body["organization"], body["member"])
@@ -91,6 +97,11 @@ def _error_handler(allowed: dict[str, str]) -> Callable[[ConnexionRequest, Excep
             status, message, headers = exc.status, str(exc.detail or exc.title), exc.headers
         elif isinstance(exc, HTTPException):
             status, message, headers = exc.status_code, str(exc.detail), exc.headers
+        elif isinstance(exc, ValueError | RecursionError):
+            # Raised while connexion reads the request: a Content-Type or JSON body that is not valid UTF-8,
+            # JSON nested too deep, an integer too long to convert.
+            status, headers = 400, None
+            message = f"the request could not be read (headers or JSON body): {str(exc)[:200]}"
         else:
             status, message, headers = 500, "internal error", None
         if status == 405:
@@ -110,4 +121,6 @@ def create_admin_app(spec: Path, store: Store, journal: Journal) -> connexion.As
     problem = _error_handler(_allowed_methods(spec))
     app.add_error_handler(ProblemException, problem)
     app.add_error_handler(HTTPException, problem)
+    app.add_error_handler(ValueError, problem)
+    app.add_error_handler(RecursionError, problem)
     return app
