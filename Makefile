@@ -8,9 +8,13 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 SEED ?=
+URL ?=
+API ?=
+RATE ?=
+EXAMPLES ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv mock test unit lint contract bench clean
+.PHONY: help venv mock test unit lint contract bench soak clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,14 +31,26 @@ venv: $(STAMP) ## create .venv with the pinned dependencies
 mock: $(STAMP) ## run the stub (HOST=127.0.0.1 PORT=8080 SEED=path)
 	@$(BIN)/python -m mock_server --host $(HOST) --port $(PORT) $(if $(SEED),--seed $(SEED))
 
-lint: $(STAMP) ## ruff check and format check
+lint: $(STAMP) ## ruff check, format check, and the OpenAPI check of specs/
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check --quiet .
+	@$(BIN)/python -m mock_server.specs
 
 unit: $(STAMP) ## the unit and app tests
 	@$(BIN)/python -m pytest -q tests
 
-test: lint unit ## everything CI runs
+contract: $(STAMP) ## the contract suite: on a stub it starts, or URL=http://host:port (API= RATE= EXAMPLES=)
+	@$(BIN)/python -m contract_tests $(if $(URL),--url $(URL)) $(if $(API),--api $(API)) \
+		$(if $(RATE),--rate $(RATE)) $(if $(EXAMPLES),--examples $(EXAMPLES))
+
+test: lint unit ## everything CI runs: lint, unit tests, and the contract suite on the stub over real HTTP
+	@API= RATE= EXAMPLES= $(BIN)/python -m contract_tests
+
+bench: $(STAMP) ## benchmark stub vs Prism vs bare Starlette + 10-min soak (~15 min; SOAK_SECONDS=0 skips it)
+	@$(BIN)/python -m bench
+
+soak: $(STAMP) ## the bench's soak alone (SOAK_SECONDS=600)
+	@$(BIN)/python -m bench soak
 
 clean: ## remove the venv and reports
 	rm -rf $(VENV) reports .pytest_cache .ruff_cache

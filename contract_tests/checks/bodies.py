@@ -1,0 +1,28 @@
+"""Error bodies: each vendor's documented error shape, checked on any error response."""
+
+from __future__ import annotations
+
+from ..http import Exchange
+from . import expect, expect_json
+
+
+def _json_error(ex: Exchange) -> dict[str, object]:
+    expect(ex.status >= 400, f"expected an error answer to check its body, got HTTP {ex.status}", ex)
+    expect("application/json" in ex.content_type.lower(), f"content-type {ex.content_type!r} is not JSON", ex)
+    body = expect_json(ex)
+    expect(isinstance(body, dict), f"the body is {type(body).__name__}, not an object", ex)
+    assert isinstance(body, dict)
+    return body
+
+
+def recoup_error_body(ex: Exchange) -> None:
+    """recoup.yaml ErrorEnvelope: a Recoup error is JSON {"status": "error", "error": "<message>"}."""
+    body = _json_error(ex)
+    expect(body.get("status") == "error", f'"status" is {body.get("status")!r}, not "error"', ex)
+    expect(isinstance(body.get("error"), str), f'"error" is {body.get("error")!r}, not a message string', ex)
+
+
+def turso_error_body(ex: Exchange) -> None:
+    """turso.yaml Error: a Turso error is JSON {"error": "<message>"}."""
+    body = _json_error(ex)
+    expect(isinstance(body.get("error"), str), f'"error" is {body.get("error")!r}, not a message string', ex)

@@ -1,0 +1,171 @@
+"""Run settings: one frozen dataclass, parsed from argv and an environment mapping at the entry point only.
+
+The eight target variables (RECOUP_API_KEY ... TURSO_DISPOSABLE_MEMBER) default to the demo seed's
+values. Set one to the empty string to leave it unconfigured; the checks that need it are then skipped.
+In stub mode (no URL) the suite starts the stub with the demo seed, so it always uses the seed's values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+VENDORS = ("recoup", "turso")
+TARGET_VARIABLES = (
+    "RECOUP_API_KEY",
+    "RECOUP_BEARER_TOKEN",
+    "RECOUP_ORG_ID",
+    "RECOUP_FOREIGN_ORG_ID",
+    "RECOUP_DISPOSABLE_MEMBER_ID",
+    "TURSO_TOKEN",
+    "TURSO_ORG",
+    "TURSO_DISPOSABLE_MEMBER",
+)
+SECRET_VARIABLES = ("RECOUP_API_KEY", "RECOUP_BEARER_TOKEN", "TURSO_TOKEN")
+UUID_VARIABLES = ("RECOUP_ORG_ID", "RECOUP_FOREIGN_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID")
+DEMO_SEED = Path(__file__).resolve().parents[1] / "mock_server" / "seeds" / "demo.yaml"
+DEFAULT_EXAMPLES = 100
+DEFAULT_REPORTS = Path("reports") / "contract"
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+class ConfigError(ValueError):
+    """A setting is unusable; the message names the setting and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Config:
+    url: str | None = None
+    vendors: tuple[str, ...] = VENDORS
+    rate: float | None = None
+    examples: int = DEFAULT_EXAMPLES
+    only: tuple[str, ...] = ()
+    reports: Path = DEFAULT_REPORTS
+    values: Mapping[str, str] = field(default_factory=dict)
+    """The target variables that are configured (non-empty), by name."""
+    explicit: frozenset[str] = frozenset()
+    """Which of `values` the user set; the others are demo defaults."""
+
+    @property
+    def mode(self) -> str:
+        return "live" if self.url else "stub"
+
+    def get(self, name: str) -> str | None:
+        return self.values.get(name) or None
+
+    def is_default(self, name: str) -> bool:
+        return name in self.values and name not in self.explicit
+
+    def with_values(self, values: Mapping[str, str], explicit: frozenset[str]) -> Config:
+        return replace(self, values=dict(values), explicit=explicit)
+
+
+def demo_values(seed: Path = DEMO_SEED) -> dict[str, str]:
+    """The `demo:` block of a seed file: the configuration that matches that seed."""
+    doc = yaml.safe_load(seed.read_text(encoding="utf-8")) or {}
+    demo = doc.get("demo") or {}
+    return {k: str(v) for k, v in demo.items() if k in TARGET_VARIABLES}
+
+
+def parse_config(argv: Sequence[str], env: Mapping[str, str]) -> Config:
+    """Flags win over environment variables (URL is a flag only; API, RATE, EXAMPLES and the target variables)."""
+    p = argparse.ArgumentParser(
+        prog="python -m contract_tests",
+        description="Check a deployment against specs/recoup.yaml and specs/turso.yaml.",
+        epilog="Without --url the suite starts the stub with the demo seed on a free loopback port.",
+    )
+    p.add_argument("--url", help="base URL of the deployment to test (live mode), e.g. http://127.0.0.1:8080")
+    p.add_argument("--api", default=env.get("API", ""), help="recoup or turso: test one vendor only (API)")
+    p.add_argument("--rate", default=env.get("RATE", ""), help="at most this many requests per second (RATE)")
+    p.add_argument(
+        "--examples",
+        default=env.get("EXAMPLES", ""),
+        help=f"generated cases per property (EXAMPLES, {DEFAULT_EXAMPLES})",
+    )
+    p.add_argument("--only", default="", help="comma-separated check names: run only these checks")
+    p.add_argument("--reports", type=Path, default=DEFAULT_REPORTS, help=f"report folder ({DEFAULT_REPORTS})")
+    a = p.parse_args(list(argv))
+    config = Config(
+        url=_url(a.url) if a.url else None,
+        vendors=_vendors(a.api),
+        rate=_rate(a.rate),
+        examples=_examples(a.examples),
+        only=tuple(n.strip() for n in a.only.split(",") if n.strip()),
+        reports=a.reports,
+    )
+    if config.url is None:
+        return config.with_values(demo_values(), frozenset())
+    return config.with_values(*target_values(env, demo_values()))
+
+
+def target_values(env: Mapping[str, str], defaults: Mapping[str, str]) -> tuple[dict[str, str], frozenset[str]]:
+    """The configured target variables: unset ones take the default, empty ones stay unconfigured."""
+    values: dict[str, str] = {}
+    explicit = set()
+    for name in TARGET_VARIABLES:
+        if name in env:
+            explicit.add(name)
+            value = env[name].strip()
+        else:
+            value = defaults.get(name, "")
+        if value:
+            values[name] = value
+    for name in UUID_VARIABLES:
+        if name in values and not _UUID.fullmatch(values[name]):
+            raise ConfigError(f"{name}={values[name]!r} is not a UUID (8-4-4-4-12 hexadecimal digits)")
+    member = values.get("TURSO_DISPOSABLE_MEMBER", "")
+    if "/" in member:
+        raise ConfigError(f"TURSO_DISPOSABLE_MEMBER={member!r} cannot be a username: it contains '/'")
+    return values, frozenset(explicit & values.keys())
+
+
+def stub_ignored(env: Mapping[str, str]) -> list[str]:
+    """Target variables set in the environment, which stub mode does not use."""
+    return [name for name in TARGET_VARIABLES if name in env]
+
+
+def _url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"URL={text!r} is not a base URL like http://127.0.0.1:8080 or https://api.example.com")
+    return text.rstrip("/")
+
+
+def _vendors(text: str) -> tuple[str, ...]:
+    value = text.strip().lower()
+    if not value or value == "all":
+        return VENDORS
+    if value not in VENDORS:
+        raise ConfigError(f"API={text!r}: use recoup or turso (or leave it unset for both)")
+    return (value,)
+
+
+def _rate(text: str) -> float | None:
+    if not text.strip():
+        return None
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = 0.0
+    if not rate > 0:
+        raise ConfigError(f"RATE={text!r}: give a number of requests per second greater than 0")
+    return rate
+
+
+def _examples(text: str) -> int:
+    if not text.strip():
+        return DEFAULT_EXAMPLES
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError(f"EXAMPLES={text!r}: give a whole number of generated cases per property (at least 1)")
+    return value

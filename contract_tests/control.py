@@ -1,0 +1,49 @@
+"""The stub's control API (specs/admin.yaml), used only when the target is this project's stub."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .http import CONTROL_PATH, Client
+
+
+class ControlError(RuntimeError):
+    """The stub's control API did not do what was asked."""
+
+
+class Control:
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self.base = client.base_url + CONTROL_PATH
+
+    def reset(self) -> None:
+        self._check(self.client.post(self.base + "/reset"), "reset the stub")
+
+    def state(self) -> dict[str, Any]:
+        response = self.client.get(self.base + "/state")
+        self._check(response, "read the stub's state")
+        return response.json()
+
+    def role(self, vendor: str, organization: str, member: str) -> str | None:
+        """The member's role in the stub's state ("member" for Recoup), or None when not a member."""
+        orgs = self.state().get(vendor, {}).get("organizations", [])
+        if vendor == "recoup":
+            found = [o for o in orgs if o.get("id") == organization.lower()]
+            return "member" if found and member.lower() in found[0].get("members", []) else None
+        for org in orgs:
+            if org.get("slug") == organization:
+                for entry in org.get("members", []):
+                    if entry.get("username") == member:
+                        return entry.get("role")
+        return None
+
+    def restore(self, vendor: str, organization: str, member: str, role: str | None = None) -> None:
+        body: dict[str, str] = {"vendor": vendor, "organization": organization, "member": member}
+        if role:
+            body["role"] = role
+        self._check(self.client.post(self.base + "/memberships", json=body), f"restore {member} in {organization}")
+
+    @staticmethod
+    def _check(response: Any, what: str) -> None:
+        if response.status_code != 200:
+            raise ControlError(f"could not {what}: HTTP {response.status_code} {response.text[:300]}")

@@ -1,0 +1,221 @@
+"""The one HTTP client every request of the suite goes through, schemathesis' generated cases included.
+
+It applies RATE, counts requests, renders each request as a runnable curl command, and refuses, in one
+place, any request that could remove a member nobody named: see `Policy.refusal`.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import threading
+import time
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import requests
+
+from . import probes
+
+RECOUP_PATH = "/api/organizations/members"
+CONTROL_PATH = "/__admin"
+DEFAULT_TIMEOUT = 30.0
+# Headers the transport adds on its own; a reproduction does not need them.
+_NOISE = {"user-agent", "accept", "accept-encoding", "connection", "content-length", "x-schemathesis-testcaseid"}
+
+
+class UnsafeRequest(RuntimeError):
+    """The suite tried to send a request the safety policy forbids; nothing was sent."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the suite may send to the target.
+
+    - only the two vendor operations (DELETE), GET /__admin (to recognise the stub), and the rest of the
+      control API when the target is this project's stub;
+    - every member a vendor request names is a probe (see `probes`), except the configured disposable member
+      of the configured organization, named exactly;
+    - nothing outside the base URL, no request body on a vendor operation.
+    """
+
+    base_url: str
+    recoup_disposable: tuple[str, str] | None = None  # (organization id, account id)
+    turso_disposable: tuple[str, str] | None = None  # (organization slug, username)
+    control: bool = False
+
+    def refusal(self, method: str, url: str, body: bytes | str | None) -> str | None:
+        """Why this request may not be sent, or None when it may."""
+        base, target = urlsplit(self.base_url), urlsplit(url)
+        if (target.scheme, target.netloc) != (base.scheme, base.netloc):
+            return f"{url} is outside the target {self.base_url}"
+        prefix = base.path.rstrip("/")
+        if not target.path.startswith(prefix + "/"):
+            return f"{url} is outside the target {self.base_url}"
+        path = target.path[len(prefix) :]
+        if path == CONTROL_PATH and method == "GET":
+            return None
+        if path == CONTROL_PATH or path.startswith(CONTROL_PATH + "/"):
+            return None if self.control else "the target is not this project's stub, so its control API is off limits"
+        if path == RECOUP_PATH:
+            return _vendor_request(method, body) or self._recoup(target.query)
+        if path.startswith("/v1/"):
+            return _vendor_request(method, body) or self._turso(path)
+        return f"{path} is neither a vendor operation nor the stub's control API"
+
+    def _recoup(self, query: str) -> str | None:
+        if ";" in query:
+            return "a ';' in the query could be read as a separator by the server"
+        pairs = parse_qsl(query, keep_blank_values=True)
+        orgs = [v for k, v in pairs if k == "organization_id"]
+        members = [(k, v) for k, v in pairs if k != "organization_id"]
+        if self.recoup_disposable is not None and len(orgs) == 1 and len(members) == 1:
+            org, member = self.recoup_disposable
+            name, value = members[0]
+            if name == "account_id" and orgs[0].lower() == org.lower() and value.lower() == member.lower():
+                return None
+        for name, value in members:
+            if not probes.is_recoup_probe(value):
+                return f"{name}={value!r} is not a probe account id (nor the disposable member of RECOUP_ORG_ID)"
+        return None
+
+    def _turso(self, path: str) -> str | None:
+        seg = path.split("/")
+        if len(seg) < 6 or seg[2] != "organizations" or seg[4] != "members":
+            return f"{path} is not the Turso member operation"
+        org, member = unquote(seg[3]), unquote("/".join(seg[5:]))
+        if self.turso_disposable is not None and (org, member) == self.turso_disposable:
+            return None
+        if not probes.is_turso_probe(member):
+            return f"username {member!r} is not a probe username (nor the disposable member of TURSO_ORG)"
+        return None
+
+
+def _vendor_request(method: str, body: bytes | str | None) -> str | None:
+    if method != "DELETE":
+        return f"{method} on a vendor operation: the suite only sends DELETE"
+    if body:
+        return "a request body on a vendor operation"
+    return None
+
+
+class Client(requests.Session):
+    """A requests session with the safety policy, RATE, and a request counter.
+
+    Schemathesis sends its cases through it (`case.call(session=client)`), so generated requests obey the
+    same policy as hand-written ones.
+    """
+
+    def __init__(self, policy: Policy, *, rate: float | None = None, secrets: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        # Proxy and CA settings from the environment, resolved once rather than on every request.
+        settings = self.merge_environment_settings(policy.base_url, {}, None, None, None)
+        self.proxies, self.verify = settings["proxies"], settings["verify"]
+        self.trust_env = False
+        self.policy = policy
+        self.secrets = dict(secrets or {})  # secret value -> environment variable name, for curl commands
+        self.sent: Counter[str] = Counter()
+        self._interval = 1.0 / rate if rate else 0.0
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def base_url(self) -> str:
+        return self.policy.base_url
+
+    def allow_control(self) -> None:
+        self.policy = replace(self.policy, control=True)
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        method, url = request.method or "GET", request.url or ""
+        refusal = self.policy.refusal(method, url, request.body)
+        if refusal is not None:
+            raise UnsafeRequest(f"refused to send {method} {url}: {refusal}")
+        self._throttle()
+        self.sent["control" if CONTROL_PATH in urlsplit(url).path else "api"] += 1
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = DEFAULT_TIMEOUT
+        return super().send(request, **kwargs)
+
+    def _throttle(self) -> None:
+        if not self._interval:
+            return
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self._interval
+        if start > now:
+            time.sleep(start - now)
+
+    def exchange(self, response: Any) -> Exchange:
+        return Exchange.of(response, self.secrets)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its answer, as the suite reports them."""
+
+    request: requests.PreparedRequest
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    secrets: Mapping[str, str]
+
+    @classmethod
+    def of(cls, response: Any, secrets: Mapping[str, str]) -> Exchange:
+        """From a requests.Response or a schemathesis Response."""
+        headers = {k.lower(): (", ".join(v) if isinstance(v, list) else v) for k, v in response.headers.items()}
+        return cls(response.request, response.status_code, headers, response.content or b"", secrets)
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    def json(self) -> Any:
+        """The parsed JSON body, or None when the body is not JSON."""
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
+
+    def curl(self) -> str:
+        return as_curl(self.request, self.secrets)
+
+    def describe(self) -> str:
+        text = self.body.decode("utf-8", "replace")
+        if len(text) > 600:
+            text = text[:600] + f"... ({len(self.body)} bytes)"
+        ctype = self.content_type or "none"
+        return f"HTTP {self.status} (content-type: {ctype}) {text or '(empty body)'}"
+
+
+def as_curl(request: requests.PreparedRequest, secrets: Mapping[str, str]) -> str:
+    """A runnable curl command; configured secrets appear as $VARIABLE references, never in clear."""
+    parts = ["curl", "-sS", "-i", "-X", request.method or "GET", shlex.quote(request.url or "")]
+    for name, value in request.headers.items():
+        if name.lower() in _NOISE:
+            continue
+        parts += ["-H", _header_arg(f"{name}: {value}", secrets)]
+    body = request.body
+    if body:
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        parts += ["--data-binary", shlex.quote(text)]
+    return " ".join(parts)
+
+
+def _header_arg(text: str, secrets: Mapping[str, str]) -> str:
+    found = [(secret, var) for secret, var in secrets.items() if secret and secret in text]
+    if not found:
+        return shlex.quote(text)
+    out = _dq(text)
+    for secret, var in found:
+        out = out.replace(_dq(secret), "${" + var + "}")
+    return f'"{out}"'
+
+
+def _dq(text: str) -> str:
+    """Escape for the inside of a double-quoted shell string."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace("`", "\\`")

@@ -1,0 +1,124 @@
+"""Everything one run shares: the target, the guarded client, the two APIs, the results, and `verify`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import pytest
+from hypothesis import currently_in_test_context
+
+from .apis import RecoupApi, TursoApi
+from .checks import REGISTRY, Check, Inapplicable, Violation
+from .config import Config, ConfigError
+from .control import Control
+from .http import Client
+from .report import Results
+from .target import Target
+
+T = TypeVar("T")
+CREDENTIALS = {"recoup": ("RECOUP_API_KEY", "RECOUP_BEARER_TOKEN"), "turso": ("TURSO_TOKEN",)}
+DISPOSABLE = {
+    "recoup": ("RECOUP_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID"),
+    "turso": ("TURSO_ORG", "TURSO_DISPOSABLE_MEMBER"),
+}
+
+
+def select(config: Config) -> list[Check]:
+    """The checks this run executes: the chosen vendors, and only the named checks if --only was given."""
+    known = {c.name for c in REGISTRY} | {c.id for c in REGISTRY}
+    unknown = [n for n in config.only if n not in known]
+    if unknown:
+        names = ", ".join(sorted({c.name for c in REGISTRY}))
+        raise ConfigError(f"unknown check {unknown[0]!r}; the checks are: {names}")
+    return [
+        c
+        for c in REGISTRY
+        if c.vendor in config.vendors and (not config.only or c.name in config.only or c.id in config.only)
+    ]
+
+
+@dataclass
+class Suite:
+    config: Config
+    target: Target
+    client: Client
+    results: Results
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.recoup = RecoupApi(self.client, self.target)
+        self.turso = TursoApi(self.client, self.target)
+        self.control = Control(self.client) if self.target.is_stub else None
+        self._by_fn = {(c.vendor, c.fn): c for c in self.results.checks}
+
+    def selected(self, vendor: str, names: Sequence[str] = ()) -> list[Check]:
+        return [c for c in self.results.checks if c.vendor == vendor and (not names or c.name in names)]
+
+    def verify(self, vendor: str, fn: Callable[..., Any], *args: Any) -> None:
+        """Run one check on one example and record the outcome; a skip names what to configure.
+
+        A check outside the selection still runs when a selected one depends on it, unrecorded.
+        """
+        check = self._by_fn.get((vendor, fn))
+        if currently_in_test_context():
+            self.results.generated_cases += 1
+        try:
+            fn(*args)
+        except Violation as violation:
+            violation.named(check or _registered(vendor, fn))
+            if check is not None:
+                self.results.failed(check, violation.problem, str(violation))
+            raise
+        except Inapplicable as why:
+            if check is not None:
+                self.results.skipped(check, str(why))
+            pytest.skip(str(why))
+        if check is not None:
+            self.results.passed(check)
+
+    def unconfigured(self, vendor: str) -> str | None:
+        """Why `vendor` cannot be tested at all (no credentials), or None."""
+        names = CREDENTIALS[vendor]
+        if any(self.target.get(n) for n in names):
+            return None
+        which = f"neither {names[0]} nor {names[1]} is set" if len(names) == 2 else f"{names[0]} is not set"
+        return f"{which}: {vendor} is not tested"
+
+    def require(self, fn: Callable[[], T]) -> T:
+        """fn(), or a skip naming what to configure."""
+        try:
+            return fn()
+        except Inapplicable as why:
+            pytest.skip(str(why))
+
+    @contextmanager
+    def restoring(self, vendor: str) -> Iterator[None]:
+        """Put the disposable member back afterwards, when the target is this project's stub run by someone else.
+
+        In stub mode the next test's reset does it. Nothing is restored when the check was skipped (e.g. the
+        member was not there to begin with), and never on a server that is not the stub.
+        """
+        org_var, member_var = DISPOSABLE[vendor]
+        org, member = self.target.get(org_var), self.target.get(member_var)
+        if self.target.mode != "live" or self.control is None or not org or not member:
+            yield
+            return
+        role = self.control.role(vendor, org, member)
+        try:
+            yield
+        except pytest.skip.Exception:
+            raise
+        finally:
+            if role is not None and self.control.role(vendor, org, member) is None:
+                self.control.restore(vendor, org, member, role if vendor == "turso" else None)
+                self.notes.append(
+                    f"{vendor}: restored {member} in {org} through the stub's control API "
+                    "(POST /__admin/memberships), so the next run tests its removal again"
+                )
+
+
+def _registered(vendor: str, fn: Callable[..., Any]) -> Check:
+    return next(c for c in REGISTRY if c.vendor == vendor and c.fn is fn)

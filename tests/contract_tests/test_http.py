@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import shlex
+import time
+
+import pytest
+
+from contract_tests import probes
+from contract_tests.http import Client, Policy, UnsafeRequest, as_curl
+from mock_server.background import BackgroundStub
+
+BASE = "http://127.0.0.1:9"  # nothing listens: a request that got through would fail to connect
+ORG = "0b5e8d2c-6f1a-4b3c-9d7e-1a2b3c4d5e6f"
+MEMBER = "7c9e2f4a-1b3d-4c5e-8f6a-2d4b6c8e0a12"
+PROBE = probes.recoup_probe_id(42)
+POLICY = Policy(BASE, recoup_disposable=(ORG, MEMBER), turso_disposable=("demo-org", "bob"))
+RECOUP = f"{BASE}/api/organizations/members"
+TURSO = f"{BASE}/v1/organizations"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{RECOUP}?organization_id={ORG}&account_id={PROBE}",
+        f"{RECOUP}?organization_id={ORG}&account_id={PROBE.upper()}",
+        f"{RECOUP}?organization_id={ORG}&account_id=5afe7e57-x",
+        f"{RECOUP}?organization_id=x&organization_id=y",
+        f"{RECOUP}?organization_id={ORG}&account_id={MEMBER}",
+        f"{RECOUP}?organization_id={ORG.upper()}&account_id={MEMBER.upper()}",
+        f"{TURSO}/demo-org/members/probe__x",
+        f"{TURSO}/acme/members/probe__%C3%A9",
+        f"{TURSO}/demo-org/members/bob",
+    ],
+)
+def test_probes_and_the_named_disposable_member_may_be_removed(url: str) -> None:
+    assert POLICY.refusal("DELETE", url, None) is None
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "why"),
+    [
+        ("DELETE", f"{RECOUP}?organization_id={ORG}&account_id=00000000-0000-0000-0000-000000000000", "probe"),
+        ("DELETE", f"{RECOUP}?organization_id={ORG}&account_id=a", "probe"),
+        ("DELETE", f"{RECOUP}?organization_id={ORG}&account_id=5afe7e57-0000-4000-8000-000000000000", "probe"),
+        ("DELETE", f"{RECOUP}?organization_id=other&account_id={MEMBER}", "probe"),
+        ("DELETE", f"{RECOUP}?organization_id={ORG}&account_id={MEMBER}&account_id={PROBE}", "probe"),
+        ("DELETE", f"{RECOUP}?organization_id={ORG}&accountId={MEMBER}", "probe"),
+        ("DELETE", f"{RECOUP}?organization_id={ORG};account_id={MEMBER}", "';'"),
+        ("DELETE", f"{TURSO}/demo-org/members/alice", "probe"),
+        ("DELETE", f"{TURSO}/acme/members/bob", "probe"),
+        ("DELETE", f"{TURSO}/demo-org/members/probe__x%252F..", "probe"),
+        ("DELETE", f"{TURSO}/demo-org/members/probe__a/../../bob", "probe"),
+        ("DELETE", f"{TURSO}/demo-org/members", "not the Turso member operation"),
+        ("PATCH", f"{TURSO}/demo-org/members/probe__x", "only sends DELETE"),
+        ("GET", f"{RECOUP}?organization_id={ORG}&account_id={PROBE}", "only sends DELETE"),
+        ("DELETE", "http://example.com/api/organizations/members", "outside the target"),
+        ("POST", f"{BASE}/__admin/reset", "not this project's stub"),
+        ("GET", f"{BASE}/other", "neither"),
+    ],
+)
+def test_anything_else_is_refused(method: str, url: str, why: str) -> None:
+    refusal = POLICY.refusal(method, url, None)
+    assert refusal is not None and why in refusal
+
+
+def test_a_body_is_refused_and_the_control_api_needs_the_stub() -> None:
+    url = f"{TURSO}/demo-org/members/probe__x"
+    assert "body" in (POLICY.refusal("DELETE", url, b"{}") or "")
+    assert POLICY.refusal("GET", f"{BASE}/__admin", None) is None
+    stub = Policy(BASE, control=True)
+    assert stub.refusal("POST", f"{BASE}/__admin/memberships", b"{}") is None
+
+
+def test_a_base_path_is_respected() -> None:
+    policy = Policy("http://h/turso")
+    assert policy.refusal("DELETE", "http://h/turso/v1/organizations/o/members/probe__x", None) is None
+    assert policy.refusal("DELETE", "http://h/v1/organizations/o/members/probe__x", None) is not None
+
+
+def test_the_client_refuses_before_sending() -> None:
+    client = Client(POLICY)
+    with pytest.raises(UnsafeRequest, match="not a probe account id"):
+        client.delete(RECOUP, params={"organization_id": ORG, "account_id": "00000000-0000-0000-0000-000000000000"})
+    with pytest.raises(UnsafeRequest, match="not a probe username"):
+        client.delete(f"{TURSO}/demo-org/members/alice")
+    assert client.sent["api"] == 0
+
+
+def test_rate_and_counting() -> None:
+    with BackgroundStub() as stub:
+        client = Client(Policy(stub.url), rate=40)
+        started = time.monotonic()
+        for _ in range(9):
+            client.get(stub.url + "/__admin")
+        assert time.monotonic() - started >= 8 / 40
+        assert client.sent["control"] == 9 and client.sent["api"] == 0
+
+
+def test_curl_commands_run_and_hide_secrets() -> None:
+    with BackgroundStub() as stub:
+        client = Client(Policy(stub.url), secrets={"turso_demo_owner_3c7e19b5": "TURSO_TOKEN"})
+        url = f"{stub.url}/v1/organizations/demo-org/members/probe__it's"
+        ex = client.exchange(client.delete(url, headers={"Authorization": "Bearer turso_demo_owner_3c7e19b5"}))
+    command = ex.curl()
+    assert "turso_demo_owner" not in command
+    assert '-H "Authorization: Bearer ${TURSO_TOKEN}"' in command
+    words = shlex.split(command.replace("${TURSO_TOKEN}", "TOKEN"))
+    assert words[:5] == ["curl", "-sS", "-i", "-X", "DELETE"] and words[5].endswith("/members/probe__it's")
+    assert ex.describe().startswith("HTTP 404 (content-type: application/json) {")
+
+
+def test_curl_quotes_bodies_and_odd_headers() -> None:
+    import requests
+
+    request = requests.Request("POST", "http://h/x", headers={"X-Odd": "a'b $c"}, data="{'k': 1}").prepare()
+    command = as_curl(request, {})
+    assert shlex.split(command)[-3:] == ["X-Odd: a'b $c", "--data-binary", "{'k': 1}"]
