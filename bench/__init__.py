@@ -1,0 +1,1 @@
+"""`make bench`: throughput, latency, start-up time and memory of the stub, against Prism and bare Starlette."""

@@ -1,0 +1,70 @@
+"""The requests under load, built from the seed's `demo:` block so they follow whatever the seed says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import yaml
+
+from .settings import BenchError
+
+NOBODY = "bench-nobody"  # a Turso username the demo seed does not have
+
+
+@dataclass(frozen=True)
+class Scenario:
+    key: str
+    title: str
+    method: str
+    target: str  # path and query
+    headers: tuple[tuple[str, str], ...]
+    expected: int  # the status every response must have; anything else is an error
+
+
+def read_demo(seed: Path) -> dict[str, str]:
+    try:
+        data = yaml.safe_load(seed.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise BenchError(f"cannot read the seed {seed}: {exc}") from None
+    demo = data.get("demo") if isinstance(data, dict) else None
+    if not isinstance(demo, dict):
+        raise BenchError(f"the seed {seed} has no `demo:` block; the bench takes its credentials from there")
+    return {str(k): str(v) for k, v in demo.items()}
+
+
+def build_scenarios(demo: dict[str, str]) -> dict[str, Scenario]:
+    needed = ["RECOUP_API_KEY", "RECOUP_ORG_ID", "RECOUP_FOREIGN_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID"]
+    needed += ["TURSO_TOKEN", "TURSO_ORG"]
+    missing = [name for name in needed if name not in demo]
+    if missing:
+        raise BenchError(f"the seed's `demo:` block lacks {', '.join(missing)}")
+    member = demo["RECOUP_DISPOSABLE_MEMBER_ID"]
+    recoup_key = (("x-api-key", demo["RECOUP_API_KEY"]),)
+
+    def recoup(org: str) -> str:
+        return "/api/organizations/members?" + urlencode({"organization_id": org, "account_id": member})
+
+    return {
+        s.key: s
+        for s in (
+            Scenario("recoup_200", "Recoup 200 (removal)", "DELETE", recoup(demo["RECOUP_ORG_ID"]), recoup_key, 200),
+            Scenario(
+                "recoup_403",
+                "Recoup 403 (foreign org)",
+                "DELETE",
+                recoup(demo["RECOUP_FOREIGN_ORG_ID"]),
+                recoup_key,
+                403,
+            ),
+            Scenario(
+                "turso_404",
+                "Turso 404 (not a member)",
+                "DELETE",
+                f"/v1/organizations/{demo['TURSO_ORG']}/members/{NOBODY}",
+                (("Authorization", f"Bearer {demo['TURSO_TOKEN']}"),),
+                404,
+            ),
+        )
+    }
