@@ -52,7 +52,11 @@ def _run(config: Config, url: str, checks: list[Check], started: float, out: Tex
     try:
         is_stub = identify(client)
     except requests.RequestException as exc:
-        print(f"error: cannot reach {url}: {exc}", file=out)
+        print(
+            f"error: cannot reach {url} ({_reason(exc)}); is the server running and the URL right? "
+            "(`make mock` starts the stub on http://127.0.0.1:8080)",
+            file=out,
+        )
         return 2
     target = Target.resolve(config, url, is_stub=is_stub)
     client.policy = Policy(
@@ -152,3 +156,12 @@ def _print(out: TextIO, outcomes: Sequence[report.Outcome], suite: Suite, config
         wanted = sorted({v for o in outcomes for v in _VARIABLE.findall(o.reason)})
         hint = f"set {', '.join(wanted)}" if wanted else "check the settings"
         print(f"\nerror: nothing could be tested against {suite.target.url}: {hint} (see README.md).", file=out)
+
+
+def _reason(exc: requests.RequestException) -> str:
+    """The root cause in a few words ("Connection refused"), not urllib3's nested retry message."""
+    cause: BaseException = exc
+    while cause.__cause__ is not None or cause.__context__ is not None:
+        cause = cause.__cause__ or cause.__context__  # type: ignore[assignment]
+    text = str(cause)
+    return text.split("] ", 1)[-1] if text.startswith("[Errno") else (text or type(exc).__name__)

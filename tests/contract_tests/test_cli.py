@@ -92,4 +92,4 @@ def test_an_unreachable_target(tmp_path: Path) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     run = run_suite(tmp_path, "--url", f"http://127.0.0.1:{port}", *FEW)
-    assert run.code == 2 and "cannot reach" in run.output
+    assert run.code == 2 and "cannot reach" in run.output and "(Connection refused)" in run.output
