@@ -135,7 +135,20 @@ def _round_targets(res: Results, add: Callable[[bool | None, str, str], None]) -
         add(stub.rps >= RPS_MIN, f"stub Recoup 200: >= {RPS_MIN:,.0f} req/s (median)", f"{stub.rps:,.0f} req/s")
         add(stub.p99_max_ms <= P99_MAX_MS, f"stub Recoup 200: p99 <= {P99_MAX_MS:.0f} ms (every round)", _p99(stub))
         add(stub.errors == 0, "stub Recoup 200: 0 errors (all rounds)", f"{stub.errors} of {stub.requests:,}")
-    processes = [s.processes for s in res.slots if s.server == "stub" and s.processes is not None]
+    launches = [s for s in res.slots if s.server == "stub"]
+    trouble = [f"round {s.round}: {s.error.splitlines()[0]}" for s in launches if s.error] + [
+        f"round {s.round}: {key} answered {got}, expected {res.scenarios[key].expected}"
+        for s in launches
+        for key, got in s.spot_checks.items()
+        if any(status != res.scenarios[key].expected for status in got)
+    ]
+    if launches:
+        add(
+            not trouble,
+            "stub: every launch answered and ran clean (spot checks before and after each load)",
+            trouble[0] if trouble else f"{len(launches)} launch(es)",
+        )
+    processes = [s.processes for s in launches if s.processes is not None]
     if processes:
         add(max(processes) == 1, "stub: one server process", f"{max(processes)} process(es)")
     for key in ("recoup_403", "turso_404"):
@@ -145,6 +158,8 @@ def _round_targets(res: Results, add: Callable[[bool | None, str, str], None]) -
             add(other.errors == 0, f"stub {key}: 0 errors (every response {expected})", f"{other.errors}")
     r = ratio(stub, prism)
     why = res.context.get("prism_missing") or _first_error(res, "prism") or "no successful Prism run"
+    if stub is None:
+        why = "the stub was not measured"
     add(
         None if r is None else r >= PRISM_RATIO_MIN,
         f"stub/Prism req/s >= {PRISM_RATIO_MIN:.1f}x",
@@ -154,7 +169,11 @@ def _round_targets(res: Results, add: Callable[[bool | None, str, str], None]) -
     add(
         False if r is None else r >= STARLETTE_RATIO_MIN,
         f"stub/bare Starlette req/s >= {STARLETTE_RATIO_MIN:.2f}x",
-        (_first_error(res, "starlette") or "no successful Starlette run") if r is None else f"{r:.2f}x",
+        f"{r:.2f}x"
+        if r is not None
+        else "the stub was not measured"
+        if stub is None
+        else _first_error(res, "starlette") or "no successful Starlette run",
     )
 
 

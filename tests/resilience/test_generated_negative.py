@@ -191,7 +191,7 @@ def test_the_plan_is_big_enough() -> None:
 
 
 def test_bad_input_adds_up_to_the_issue_minimum() -> None:
-    """The issue asks for at least 10,000 malformed requests: each test asserts its own share of them."""
+    """The resilience suite sends at least 10,000 malformed requests: each test asserts its own share of them."""
     from .test_malformed_http import MALFORMED_MINIMUM, PIPELINED_MINIMUM
 
     assert GENERATED_MINIMUM + MALFORMED_MINIMUM + PIPELINED_MINIMUM >= 10_000
