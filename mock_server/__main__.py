@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from pathlib import Path
 
-from .banner import banner, base_url
+from .banner import banner, base_url, shown_path
 from .core.seed import SeedError, load_seed_file
 from .core.store import Store
 from .server import bind, uvicorn_config
@@ -33,12 +34,21 @@ def serve(settings: Settings) -> None:
     previous = {sig: signal.signal(sig, server.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         url = base_url(settings.host, sock.getsockname()[1])
-        print(banner(url, str(settings.seed), store.state, admin_token=settings.admin_token is not None), flush=True)
+        seed = shown_path(settings.seed, Path.cwd())
+        say(banner(url, seed, store.state, admin_token=settings.admin_token is not None))
         server.run(sockets=[sock])
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    print("stub stopped.", flush=True)
+    say("stub stopped.")
+
+
+def say(text: str) -> None:
+    """Print to stdout; a reader that went away (`make mock | head -3`) is not an error of the stub."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def main() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .core.state import State
 
 _ANY = ("0.0.0.0", "::", "")
@@ -12,6 +14,14 @@ def base_url(host: str, port: int) -> str:
     if ":" in shown:
         shown = f"[{shown}]"
     return f"http://{shown}:{port}"
+
+
+def shown_path(path: Path, cwd: Path) -> str:
+    """A path as the user would type it: relative when it lies under the working directory."""
+    try:
+        return str(path.resolve().relative_to(cwd.resolve()))
+    except ValueError:
+        return str(path)
 
 
 def banner(url: str, seed: str, state: State, *, admin_token: bool) -> str:

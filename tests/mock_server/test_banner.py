@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from mock_server.banner import banner, base_url
+from mock_server.banner import banner, base_url, shown_path
 from mock_server.core.seed import build_state
 from tests.mock_server import demo
 
@@ -40,3 +41,10 @@ def test_without_demo_variables_there_are_no_vendor_examples() -> None:
     assert not [line for line in text.splitlines() if re.match(r"[A-Z_]+=", line)]
     assert "/api/organizations/members" not in text and "/v1/" not in text
     assert "(needs Authorization: Bearer $ADMIN_TOKEN)" in text
+
+
+def test_the_seed_path_is_shown_relative_to_the_working_directory(tmp_path: Path) -> None:
+    inside = tmp_path / "seeds" / "demo.yaml"
+    assert shown_path(inside, tmp_path) == "seeds/demo.yaml"
+    outside = Path("/etc/seed.yaml")
+    assert shown_path(outside, tmp_path) == "/etc/seed.yaml"

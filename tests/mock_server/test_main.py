@@ -216,3 +216,22 @@ def test_ctrl_c_right_after_the_banner_stops_cleanly(servers: list[Server]) -> N
     code, rest, stderr = server.stop(signal.SIGINT)
     assert (code, rest) == (0, ["stub stopped."]), stderr
     assert "Traceback" not in stderr
+
+
+def test_a_reader_that_goes_away_does_not_crash_the_stub() -> None:
+    """`make mock | head -1`: stdout closes after the first line; the stub keeps serving and stops cleanly."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_server", "--port", "0"],
+        cwd=ROOT,
+        env=environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline().decode()
+    process.stdout.close()
+    url = first.split(" listening on ", 1)[1].split()[0]
+    assert httpx.get(f"{url}/", timeout=10).status_code == 200
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=15) == 0
+    assert process.stderr.read() == b""
