@@ -16,17 +16,11 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from mock_server.core.seed import DEMO_KEYS
+
 VENDORS = ("recoup", "turso")
-TARGET_VARIABLES = (
-    "RECOUP_API_KEY",
-    "RECOUP_BEARER_TOKEN",
-    "RECOUP_ORG_ID",
-    "RECOUP_FOREIGN_ORG_ID",
-    "RECOUP_DISPOSABLE_MEMBER_ID",
-    "TURSO_TOKEN",
-    "TURSO_ORG",
-    "TURSO_DISPOSABLE_MEMBER",
-)
+# The variables that describe a target are the names of the stub seed's `demo:` block, by design.
+TARGET_VARIABLES = DEMO_KEYS
 SECRET_VARIABLES = ("RECOUP_API_KEY", "RECOUP_BEARER_TOKEN", "TURSO_TOKEN")
 UUID_VARIABLES = ("RECOUP_ORG_ID", "RECOUP_FOREIGN_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID")
 DEMO_SEED = Path(__file__).resolve().parents[1] / "mock_server" / "seeds" / "demo.yaml"
