@@ -31,9 +31,10 @@ venv: $(STAMP) ## create .venv with the pinned dependencies
 mock: $(STAMP) ## run the stub (HOST=127.0.0.1 PORT=8080 SEED=path)
 	@$(BIN)/python -m mock_server --host $(HOST) --port $(PORT) $(if $(SEED),--seed $(SEED))
 
-lint: $(STAMP) ## ruff check, format check, and the OpenAPI check of specs/
+lint: $(STAMP) ## ruff check, format check, mypy --strict, and the OpenAPI check of specs/
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check --quiet .
+	@$(BIN)/mypy
 	@$(BIN)/python -m mock_server.specs
 
 unit: $(STAMP) ## the unit and app tests

@@ -40,7 +40,7 @@ class CaseRunner:
         # Every combination of credential scheme and pinned / generated organization, in turn.
         self._plan = itertools.cycle(itertools.product(credentials, (True, False)))
 
-    def run(self, case: Case) -> None:
+    def run(self, case: Case[Any]) -> None:
         headers = self.prepare(case)
         _ = case.meta  # re-validates what the generated parts now are, after the edits above
         client = self.suite.client
@@ -68,7 +68,7 @@ class CaseRunner:
             self.suite.results.failed(v.check, v.problem, str(v))
         raise violations[0]
 
-    def prepare(self, case: Case) -> dict[str, str]:
+    def prepare(self, case: Case[Any]) -> dict[str, str]:
         """Edit the case in place; returns the credential headers to send with it."""
         credentials, pin = next(self._plan)
         if self.vendor == "recoup":
@@ -78,7 +78,7 @@ class CaseRunner:
         return dict(credentials)
 
 
-def _recoup(case: Case, organization: str | None) -> None:
+def _recoup(case: Case[Any], organization: str | None) -> None:
     query = case.query if isinstance(case.query, dict) else {}
     for name in list(query):
         if name != "organization_id":
@@ -89,7 +89,7 @@ def _recoup(case: Case, organization: str | None) -> None:
     case.query = query
 
 
-def _turso(case: Case, organization: str | None) -> None:
+def _turso(case: Case[Any], organization: str | None) -> None:
     # Schemathesis generates path parameters already percent-encoded.
     params = case.path_parameters
     params["username"] = quote(probes.rewrite_turso(unquote(str(params.get("username", "")))), safe="")

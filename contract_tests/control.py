@@ -22,7 +22,8 @@ class Control:
     def state(self) -> dict[str, Any]:
         response = self.client.get(self.base + "/state")
         self._check(response, "read the stub's state")
-        return response.json()
+        doc: dict[str, Any] = response.json()
+        return doc
 
     def role(self, vendor: str, organization: str, member: str) -> str | None:
         """The member's role in the stub's state ("member" for Recoup), or None when not a member."""
@@ -34,7 +35,8 @@ class Control:
             if org.get("slug") == organization:
                 for entry in org.get("members", []):
                     if entry.get("username") == member:
-                        return entry.get("role")
+                        role: str | None = entry.get("role")
+                        return role
         return None
 
     def restore(self, vendor: str, organization: str, member: str, role: str | None = None) -> None:

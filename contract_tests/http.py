@@ -129,7 +129,7 @@ class Client(requests.Session):
     def allow_control(self) -> None:
         self.policy = replace(self.policy, control=True)
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         method, url = request.method or "GET", request.url or ""
         refusal = self.policy.refusal(method, url, request.body)
         if refusal is not None:

@@ -23,7 +23,8 @@ SUITE = pytest.StashKey["Suite"]()
 
 def covers(vendor: str, *names: str) -> pytest.MarkDecorator:
     """Declare which checks (by name) of which vendor a test runs."""
-    return getattr(pytest.mark, MARKER)(vendor, *names)
+    mark: pytest.MarkDecorator = getattr(pytest.mark, MARKER)(vendor, *names)
+    return mark
 
 
 class ContractPlugin:
@@ -48,7 +49,8 @@ class ContractPlugin:
         settings.load_profile("contract")
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
-        keep, drop = [], []
+        keep: list[pytest.Item] = []
+        drop: list[pytest.Item] = []
         for item in items:
             (keep if self._checks(item) else drop).append(item)
         if drop:

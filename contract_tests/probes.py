@@ -114,7 +114,7 @@ def malformed_recoup_probes() -> st.SearchStrategy[str]:
         base.map(lambda s: s[:8] + s[9:] + "-"),
         base.map(lambda s: s + "}"),
         base.map(lambda s: s.replace("-", "_")),
-        st.text(st.characters(exclude_categories=("Cs",)), max_size=30).map(rewrite_recoup),
+        st.text(st.characters(exclude_categories=["Cs"]), max_size=30).map(rewrite_recoup),
     ).filter(lambda s: not is_uuid(s))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from schemathesis import Case
 
 from . import schemas
@@ -16,11 +18,11 @@ TURSO = schemas.load("turso")
 
 @RECOUP.parametrize()
 @covers("recoup", *NAMES, "error_body")
-def test_recoup_conformance(case: Case, recoup_cases: CaseRunner) -> None:
+def test_recoup_conformance(case: Case[Any], recoup_cases: CaseRunner) -> None:
     recoup_cases.run(case)
 
 
 @TURSO.parametrize()
 @covers("turso", *NAMES, "error_body")
-def test_turso_conformance(case: Case, turso_cases: CaseRunner) -> None:
+def test_turso_conformance(case: Case[Any], turso_cases: CaseRunner) -> None:
     turso_cases.run(case)

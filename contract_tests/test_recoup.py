@@ -23,7 +23,9 @@ def test_rejects_missing_credentials(suite: Suite, recoup: RecoupApi, data: st.D
 
 @covers(V, "rejects_unknown_credentials")
 @given(data=st.data(), headers=inputs.unknown_recoup_credentials())
-def test_rejects_unknown_credentials(suite: Suite, recoup: RecoupApi, data: st.DataObject, headers: dict) -> None:
+def test_rejects_unknown_credentials(
+    suite: Suite, recoup: RecoupApi, data: st.DataObject, headers: dict[str, str]
+) -> None:
     query = data.draw(inputs.recoup_queries(recoup.target), label="query")
     suite.verify(V, rules.rejects_unknown_credentials, recoup, query, headers)
 

@@ -21,7 +21,8 @@ VENDOR_SPECS = {"recoup": SPECS_DIR / "recoup.yaml", "turso": SPECS_DIR / "turso
 
 
 def load_spec(path: str | Path) -> dict[str, Any]:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    doc: dict[str, Any] = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return doc
 
 
 def spec_problems(doc: Any) -> list[str]:

@@ -59,6 +59,7 @@ def load_seed_file(path: str | Path) -> dict[str, Any]:
         build_state(doc)
     except SeedError as exc:
         raise SeedError(f"seed file {p}: {exc}") from None
+    assert isinstance(doc, dict)  # build_state refuses anything else
     return doc
 
 

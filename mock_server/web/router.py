@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..core.store import Store
 from .bodies import control_error, document, recoup_error, turso_error
 from .guard import AdminGuard
-from .http import ASGIApp, Receive, Scope, Send, path_segments, send_json
+from .http import ASGIApp, Message, Receive, Scope, Send, path_segments, send_json
 from .journal import Journal
 from .site import Site
 from .vendors import recoup_remove_member, turso_remove_member
@@ -84,7 +84,7 @@ class Router:
             return 403
         status = 0
 
-        async def capture(message: dict) -> None:  # type: ignore[type-arg]
+        async def capture(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]

@@ -35,7 +35,7 @@ DOCS_OPENAPI = "3.0.3"
 
 def docs_spec(path: Path) -> dict[str, Any]:
     """A spec as the docs page shows it: its server is this stub, so "Try it out" calls the stub."""
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     spec["servers"] = [{"url": "/", "description": "this stub"}]
     if spec["openapi"].startswith("3.1"):
         info = spec.setdefault("info", {})
