@@ -20,7 +20,8 @@ from schemathesis.core.failures import CustomFailure, FailureGroup
 
 from . import probes
 from .checks import Check, Violation
-from .checks.conformance import ConformanceFailure
+from .checks.bodies import NOT_AN_ERROR
+from .checks.conformance import ConformanceFailure, applies
 from .http import Exchange
 from .suite import Suite
 
@@ -56,9 +57,15 @@ class CaseRunner:
                     failed.setdefault(self._by_name[named.check], str(named))
                 else:  # not one of ours; keep it visible under the first check
                     failed.setdefault(self.checks[0], f"{failure.title}: {failure.message}")
+        results = self.suite.results
         for check in self.checks:
-            if check not in failed:
-                self.suite.results.passed(check)
+            if check in failed:
+                continue
+            why_not = self._why_not(check, case, response)
+            if why_not is None:
+                results.passed(check)
+            else:
+                results.not_applicable(check, why_not)
         if not failed:
             return
         exchange = client.exchange(response)
@@ -67,6 +74,12 @@ class CaseRunner:
             assert v.check is not None
             self.suite.results.failed(v.check, v.problem, str(v))
         raise violations[0]
+
+    def _why_not(self, check: Check, case: Case[Any], response: Any) -> str | None:
+        """None when `check` applied to this case and answer; otherwise why it did not."""
+        if check.section == "error bodies":
+            return None if response.status_code >= 400 else NOT_AN_ERROR
+        return applies(check.name, self.vendor, case, response)
 
     def prepare(self, case: Case[Any]) -> dict[str, str]:
         """Edit the case in place; returns the credential headers to send with it."""

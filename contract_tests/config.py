@@ -1,8 +1,9 @@
 """Run settings: one frozen dataclass, parsed from argv and an environment mapping at the entry point only.
 
-The eight target variables (RECOUP_API_KEY ... TURSO_DISPOSABLE_MEMBER) default to the demo seed's
-values. Set one to the empty string to leave it unconfigured; the checks that need it are then skipped.
-In stub mode (no URL) the suite starts the stub with the demo seed, so it always uses the seed's values.
+The eight target variables (RECOUP_API_KEY ... TURSO_DISPOSABLE_MEMBER) hold what the user set. Defaults
+for the unset ones exist only against this project's stub, which answers them itself (`GET /__admin/demo`,
+see `target.py`); against any other server an unset variable stays unconfigured and the checks that need
+it are skipped, naming it. In stub mode (no URL) the suite starts the stub, so it always uses the stub's values.
 """
 
 from __future__ import annotations
@@ -14,18 +15,23 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
-from mock_server.core.seed import DEMO_KEYS
-
 VENDORS = ("recoup", "turso")
-# The variables that describe a target are the names of the stub seed's `demo:` block, by design.
-TARGET_VARIABLES = DEMO_KEYS
+# The variables that describe a target: what the suite needs to know to test a deployment.
+TARGET_VARIABLES = (
+    "RECOUP_API_KEY",
+    "RECOUP_BEARER_TOKEN",
+    "RECOUP_ORG_ID",
+    "RECOUP_FOREIGN_ORG_ID",
+    "RECOUP_DISPOSABLE_MEMBER_ID",
+    "TURSO_TOKEN",
+    "TURSO_ORG",
+    "TURSO_DISPOSABLE_MEMBER",
+)
 SECRET_VARIABLES = ("RECOUP_API_KEY", "RECOUP_BEARER_TOKEN", "TURSO_TOKEN")
 UUID_VARIABLES = ("RECOUP_ORG_ID", "RECOUP_FOREIGN_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID")
-DEMO_SEED = Path(__file__).resolve().parents[1] / "mock_server" / "seeds" / "demo.yaml"
 DEFAULT_EXAMPLES = 100
 DEFAULT_REPORTS = Path("reports") / "contract"
+DEFAULT_RATE_LIMIT_WAIT = 60.0
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
@@ -42,10 +48,16 @@ class Config:
     examples: int = DEFAULT_EXAMPLES
     only: tuple[str, ...] = ()
     reports: Path = DEFAULT_REPORTS
+    strict: bool = False
+    """Fail (exit 2) a run in which a check was skipped or not exercised."""
+    rate_limit_wait: float = DEFAULT_RATE_LIMIT_WAIT
+    """Total seconds a run may spend waiting out 429 answers."""
+    api_chosen: bool = False
+    """API= was given: testing one vendor is intended."""
     values: Mapping[str, str] = field(default_factory=dict)
-    """The target variables that are configured (non-empty), by name."""
+    """The target variables the user set to a non-empty value, by name (live mode only)."""
     explicit: frozenset[str] = frozenset()
-    """Which of `values` the user set; the others are demo defaults."""
+    """Every target variable the user set, empty ones included: those take no default."""
 
     @property
     def mode(self) -> str:
@@ -54,18 +66,8 @@ class Config:
     def get(self, name: str) -> str | None:
         return self.values.get(name) or None
 
-    def is_default(self, name: str) -> bool:
-        return name in self.values and name not in self.explicit
-
     def with_values(self, values: Mapping[str, str], explicit: frozenset[str]) -> Config:
         return replace(self, values=dict(values), explicit=explicit)
-
-
-def demo_values(seed: Path = DEMO_SEED) -> dict[str, str]:
-    """The `demo:` block of a seed file: the configuration that matches that seed."""
-    doc = yaml.safe_load(seed.read_text(encoding="utf-8")) or {}
-    demo = doc.get("demo") or {}
-    return {k: str(v) for k, v in demo.items() if k in TARGET_VARIABLES}
 
 
 def parse_config(argv: Sequence[str], env: Mapping[str, str]) -> Config:
@@ -85,6 +87,20 @@ def parse_config(argv: Sequence[str], env: Mapping[str, str]) -> Config:
     )
     p.add_argument("--only", default="", help="comma-separated check names: run only these checks")
     p.add_argument("--reports", type=Path, default=DEFAULT_REPORTS, help=f"report folder ({DEFAULT_REPORTS})")
+    strict = p.add_mutually_exclusive_group()
+    strict.add_argument(
+        "--strict",
+        action="store_const",
+        const="1",
+        dest="strict",
+        help="fail a run in which any check was skipped or not exercised (STRICT=1; the default when CI=true)",
+    )
+    strict.add_argument("--no-strict", action="store_const", const="0", dest="strict", help="the opposite (STRICT=0)")
+    p.add_argument(
+        "--rate-limit-wait",
+        default=env.get("RATE_LIMIT_WAIT", ""),
+        help=f"seconds a run may spend in total waiting out 429 answers (RATE_LIMIT_WAIT, {DEFAULT_RATE_LIMIT_WAIT:g})",
+    )
     a = p.parse_args(list(argv))
     config = Config(
         url=_url(a.url) if a.url else None,
@@ -93,31 +109,36 @@ def parse_config(argv: Sequence[str], env: Mapping[str, str]) -> Config:
         examples=_examples(a.examples),
         only=tuple(n.strip() for n in a.only.split(",") if n.strip()),
         reports=a.reports,
+        strict=_strict(a.strict, env),
+        rate_limit_wait=_wait(a.rate_limit_wait),
+        api_chosen=bool(a.api.strip()) and a.api.strip().lower() != "all",
     )
     if config.url is None:
-        return config.with_values(demo_values(), frozenset())
-    return config.with_values(*target_values(env, demo_values()))
+        return config
+    return config.with_values(*target_values(env))
 
 
-def target_values(env: Mapping[str, str], defaults: Mapping[str, str]) -> tuple[dict[str, str], frozenset[str]]:
-    """The configured target variables: unset ones take the default, empty ones stay unconfigured."""
+def target_values(env: Mapping[str, str]) -> tuple[dict[str, str], frozenset[str]]:
+    """The target variables the user set: (the non-empty ones, the names of all that are set)."""
     values: dict[str, str] = {}
     explicit = set()
     for name in TARGET_VARIABLES:
         if name in env:
             explicit.add(name)
-            value = env[name].strip()
-        else:
-            value = defaults.get(name, "")
-        if value:
-            values[name] = value
+            if value := env[name].strip():
+                values[name] = value
+    check_values(values)
+    return values, frozenset(explicit)
+
+
+def check_values(values: Mapping[str, str]) -> None:
+    """Refuse target values that cannot be what their variable means."""
     for name in UUID_VARIABLES:
         if name in values and not _UUID.fullmatch(values[name]):
             raise ConfigError(f"{name}={values[name]!r} is not a UUID (8-4-4-4-12 hexadecimal digits)")
     member = values.get("TURSO_DISPOSABLE_MEMBER", "")
     if "/" in member:
         raise ConfigError(f"TURSO_DISPOSABLE_MEMBER={member!r} cannot be a username: it contains '/'")
-    return values, frozenset(explicit & values.keys())
 
 
 def stub_ignored(env: Mapping[str, str]) -> list[str]:
@@ -151,6 +172,29 @@ def _rate(text: str) -> float | None:
     if not rate > 0:
         raise ConfigError(f"RATE={text!r}: give a number of requests per second greater than 0")
     return rate
+
+
+def _strict(flag: str | None, env: Mapping[str, str]) -> bool:
+    text = flag if flag is not None else env.get("STRICT", "").strip()
+    if not text:
+        return env.get("CI", "").strip().lower() == "true"
+    if text.lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"STRICT={text!r}: use 1 (fail runs with skipped checks) or 0")
+
+
+def _wait(text: str) -> float:
+    if not text.strip():
+        return DEFAULT_RATE_LIMIT_WAIT
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise ConfigError(f"RATE_LIMIT_WAIT={text!r}: give the seconds a run may wait out rate limits (0 or more)")
+    return value
 
 
 def _examples(text: str) -> int:

@@ -19,6 +19,15 @@ class Control:
     def reset(self) -> None:
         self._check(self.client.post(self.base + "/reset"), "reset the stub")
 
+    def demo(self) -> dict[str, str]:
+        """The stub's demo configuration (`GET /__admin/demo`): the values to use for unset target variables."""
+        response = self.client.get(self.base + "/demo")
+        self._check(response, "read the stub's demo configuration")
+        doc = response.json()
+        if not isinstance(doc, dict):
+            raise ControlError(f"GET {self.base}/demo answered {doc!r}, not an object")
+        return {str(k): str(v) for k, v in doc.items()}
+
     def state(self) -> dict[str, Any]:
         response = self.client.get(self.base + "/state")
         self._check(response, "read the stub's state")

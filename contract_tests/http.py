@@ -1,18 +1,26 @@
 """The one HTTP client every request of the suite goes through, schemathesis' generated cases included.
 
-It applies RATE, counts requests, renders each request as a runnable curl command, and refuses, in one
-place, any request that could remove a member nobody named: see `Policy.refusal`.
+It applies RATE, waits out rate limits (429), counts requests, renders each request as a runnable curl
+command, and refuses, in one place, any request that could remove a member nobody named: see `Policy.refusal`.
+
+A 429 is weather, not a verdict: the client waits `Retry-After` (seconds or an HTTP date), or backs off
+exponentially without one, each wait capped, and sends the same request again, within a total wait per
+run (`RateLimits.budget_s`, RATE_LIMIT_WAIT). Once that is spent it raises `RateLimited`, and the run
+ends with exit code 2 and a suggested RATE instead of failures.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import shlex
 import threading
 import time
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -29,6 +37,60 @@ _NOISE = {"user-agent", "accept", "accept-encoding", "connection", "content-leng
 
 class UnsafeRequest(RuntimeError):
     """The suite tried to send a request the safety policy forbids; nothing was sent."""
+
+
+class RateLimited(RuntimeError):
+    """The target kept answering 429 after the run's total wait was spent."""
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """How the client waits out 429 answers."""
+
+    budget_s: float = 60.0  # total wait per run
+    max_wait_s: float = 10.0  # cap on each wait, whatever Retry-After says
+    backoff_s: float = 0.5  # first wait without Retry-After; doubled on each 429 in a row
+
+
+@dataclass
+class Traffic:
+    """What the client saw, as plain data: answers, 429s and the time spent waiting them out."""
+
+    answered: int = 0  # answers other than 429
+    rate_limited: int = 0  # 429 answers (each retried, unless the wait was spent)
+    waited_s: float = 0.0
+    exhausted: bool = False  # a 429 came after the total wait was spent
+    first_s: float | None = field(default=None, repr=False)  # monotonic time of the first request
+    last_s: float | None = field(default=None, repr=False)  # of the last answer
+
+    def suggested_rate(self) -> int | None:
+        """A RATE the target sustained: the answers per second seen over the run (None without any 429)."""
+        if not self.rate_limited:
+            return None
+        span = (self.last_s or 0.0) - (self.first_s or 0.0)
+        if self.answered == 0 or span <= 0:
+            return 1
+        return max(1, math.floor(self.answered / span))
+
+
+def retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After value (delay-seconds or an HTTP date); None when absent or unreadable."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    if math.isnan(seconds):
+        return None
+    return max(0.0, seconds)
 
 
 @dataclass(frozen=True)
@@ -109,7 +171,14 @@ class Client(requests.Session):
     same policy as hand-written ones.
     """
 
-    def __init__(self, policy: Policy, *, rate: float | None = None, secrets: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        *,
+        rate: float | None = None,
+        secrets: Mapping[str, str] | None = None,
+        limits: RateLimits | None = None,
+    ) -> None:
         super().__init__()
         # Proxy and CA settings from the environment, resolved once rather than on every request.
         settings = self.merge_environment_settings(policy.base_url, {}, None, None, None)
@@ -118,6 +187,8 @@ class Client(requests.Session):
         self.policy = policy
         self.secrets = dict(secrets or {})  # secret value -> environment variable name, for curl commands
         self.sent: Counter[str] = Counter()
+        self.limits = limits or RateLimits()
+        self.traffic = Traffic()
         self._interval = 1.0 / rate if rate else 0.0
         self._next = 0.0
         self._lock = threading.Lock()
@@ -134,11 +205,39 @@ class Client(requests.Session):
         refusal = self.policy.refusal(method, url, request.body)
         if refusal is not None:
             raise UnsafeRequest(f"refused to send {method} {url}: {refusal}")
-        self._throttle()
-        self.sent["control" if CONTROL_PATH in urlsplit(url).path else "api"] += 1
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = DEFAULT_TIMEOUT
-        return super().send(request, **kwargs)
+        kind = "control" if CONTROL_PATH in urlsplit(url).path else "api"
+        in_a_row = 0
+        while True:
+            self._throttle()
+            with self._lock:
+                self.sent[kind] += 1
+                if self.traffic.first_s is None:
+                    self.traffic.first_s = time.monotonic()
+            response = super().send(request, **kwargs)
+            with self._lock:
+                self.traffic.last_s = time.monotonic()
+                if response.status_code != 429:
+                    self.traffic.answered += 1
+                    return response
+                self.traffic.rate_limited += 1
+                wait = self._wait(response, in_a_row)
+                if self.traffic.waited_s + wait > self.limits.budget_s:
+                    self.traffic.exhausted = True
+                    raise RateLimited(
+                        f"{method} {url} answered 429 after {self.traffic.waited_s:.1f} s of waiting out rate limits "
+                        f"(RATE_LIMIT_WAIT={self.limits.budget_s:g})"
+                    )
+                self.traffic.waited_s += wait
+            response.close()
+            time.sleep(wait)
+            in_a_row += 1
+
+    def _wait(self, response: requests.Response, in_a_row: int) -> float:
+        asked = retry_after(response.headers.get("retry-after"))
+        wait = asked if asked is not None else self.limits.backoff_s * 2**in_a_row
+        return min(wait, self.limits.max_wait_s)
 
     def _throttle(self) -> None:
         if not self._interval:
@@ -174,6 +273,11 @@ class Exchange:
     def content_type(self) -> str:
         return self.headers.get("content-type", "")
 
+    @property
+    def media_type(self) -> str:
+        """The media type without parameters, lower case: "Application/JSON; charset=UTF-8" -> "application/json"."""
+        return media_type(self.content_type)
+
     def json(self) -> Any:
         """The parsed JSON body, or None when the body is not JSON."""
         try:
@@ -190,6 +294,10 @@ class Exchange:
             text = text[:600] + f"... ({len(self.body)} bytes)"
         ctype = self.content_type or "none"
         return f"HTTP {self.status} (content-type: {ctype}) {text or '(empty body)'}"
+
+
+def media_type(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
 
 
 def as_curl(request: requests.PreparedRequest, secrets: Mapping[str, str]) -> str:

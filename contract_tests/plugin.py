@@ -3,21 +3,25 @@
 Each test declares the checks it runs with `@covers(vendor, *names)`; a test none of whose checks is selected
 is deselected. An error that is not a Violation (a refused request, a connection failure, a bug) is recorded
 as a failure of every check of its test, so the table never shows it as passed; checks a Violation stopped
-before they ran are "not run", naming the check that failed first.
+before they ran are "not run", naming the check that failed first. A target that kept rate-limiting
+(`RateLimited`) is no failure: the run stops, and the checks not yet run say why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from .checks import Check, Violation
+from .http import RateLimited
 from .suite import Suite
 
 MARKER = "contract"
+E = TypeVar("E", bound=BaseException)
+RATE_LIMITED = "the target rate-limited this run before this check ran"
 SUITE = pytest.StashKey["Suite"]()
 
 
@@ -64,8 +68,12 @@ class ContractPlugin:
         checks = self._checks(item)
         pending = [c for c in checks if not results.has_outcome(c)]
         error = call.excinfo.value if call.excinfo is not None else None
-        violation = _violation(error) if error is not None else None
-        if report.failed and error is not None and violation is None:
+        violation = _find(error, Violation) if error is not None else None
+        if report.failed and error is not None and _find(error, RateLimited) is not None:
+            for check in pending:
+                results.blocked(check, RATE_LIMITED)
+            item.session.shouldstop = "the target rate-limited this run"
+        elif report.failed and error is not None and violation is None:
             problem = f"{type(error).__name__}: {error}".splitlines()[0]
             for check in checks:
                 results.failed(check, problem, f"{check.id} ERROR\n  {type(error).__name__}: {error}")
@@ -89,12 +97,12 @@ class ContractPlugin:
         return self.suite.selected(vendor, names)
 
 
-def _violation(error: BaseException) -> Violation | None:
-    """The Violation behind an error, also inside Hypothesis' groups (e.g. a failure that did not replay)."""
-    if isinstance(error, Violation):
+def _find(error: BaseException, kind: type[E]) -> E | None:
+    """The `kind` error behind an error, also inside Hypothesis' groups (e.g. a failure that did not replay)."""
+    if isinstance(error, kind):
         return error
     if isinstance(error, BaseExceptionGroup):
         for inner in error.exceptions:
-            if (found := _violation(inner)) is not None:
+            if (found := _find(inner, kind)) is not None:
                 return found
     return None

@@ -1,7 +1,9 @@
-"""One run: start the stub or reach the target, run the suite under pytest, print the table, write the reports.
+"""One run: start the stub or reach the target, check the settings, run the suite under pytest, report.
 
-Exit codes: 0 every executed check passed; 1 a check failed; 2 nothing could be tested, the target cannot be
-reached, or a setting is wrong; 3 the suite itself broke (a pytest internal or usage error).
+Exit codes: 0 every check passed; 1 a check failed (the contract is broken); 2 the run could not test
+(the target cannot be reached, a setting is wrong or missing, a credential is refused, the target
+rate-limited the run, nothing could be tested, or with STRICT a check was skipped or not exercised);
+3 the suite itself broke (a pytest internal or usage error).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import pytest
 import requests
@@ -19,8 +21,10 @@ import requests
 from . import report
 from .checks import Check
 from .config import Config, ConfigError
-from .http import Client, Policy
+from .control import Control, ControlError
+from .http import Client, Policy, RateLimited, RateLimits
 from .plugin import ContractPlugin
+from .preflight import preflight
 from .report import Results
 from .suite import Suite, select
 from .target import Target, identify
@@ -43,22 +47,76 @@ def run(config: Config, *, ignored: Sequence[str] = (), out: TextIO = sys.stdout
     with BackgroundStub() as stub:
         print(f"stub mode: started the stub with the demo seed on {stub.url}", file=out)
         if ignored:
-            print(f"  (ignoring {', '.join(ignored)} from the environment: the demo seed's values apply)", file=out)
+            print(f"  (ignoring {', '.join(ignored)} from the environment: the stub's demo values apply)", file=out)
         return _run(config, stub.url, checks, started, out)
 
 
 def _run(config: Config, url: str, checks: list[Check], started: float, out: TextIO) -> int:
-    client = Client(Policy(url), rate=config.rate)
+    client = Client(Policy(url), rate=config.rate, limits=RateLimits(budget_s=config.rate_limit_wait))
     try:
-        is_stub = identify(client)
+        suite = _suite(config, url, checks, client, out)
+    except ConfigError as exc:
+        return _stop(out, config, client, started, url, str(exc))
+    except RateLimited:
+        return _stop(out, config, client, started, url, _rate_limited(client))
     except requests.RequestException as exc:
-        print(
-            f"error: cannot reach {url} ({_reason(exc)}); is the server running and the URL right? "
-            "(`make mock` starts the stub on http://127.0.0.1:8080)",
-            file=out,
-        )
-        return 2
-    target = Target.resolve(config, url, is_stub=is_stub)
+        return _stop(out, config, client, started, url, _unreachable(url, exc))
+    kind = "this project's stub" if suite.target.is_stub else "not this project's stub"
+    print(
+        f"contract suite: {config.mode} mode, {url} ({kind}); vendors: {', '.join(config.vendors)}; "
+        f"EXAMPLES={config.examples}"
+        + (f"; RATE={config.rate:g}/s" if config.rate else "")
+        + ("; STRICT" if config.strict else ""),
+        file=out,
+        flush=True,
+    )
+    if problem := _unconfigured(suite, config):
+        return _stop(out, config, client, started, url, problem)
+    try:
+        refused = preflight(suite)
+    except RateLimited:
+        return _stop(out, config, client, started, url, _rate_limited(client))
+    except requests.RequestException as exc:
+        return _stop(out, config, client, started, url, _unreachable(url, exc))
+    if refused:
+        lines = "\n".join(str(p) for p in refused)
+        return _stop(out, config, client, started, url, f"the target refuses the configuration:\n{lines}")
+
+    tests_started = time.monotonic()
+    code = pytest.main(_pytest_args(config), plugins=[ContractPlugin(suite)])
+    tests_s = time.monotonic() - tests_started
+    outcomes = suite.results.outcomes()
+    exit_code = _exit_code(int(code), outcomes, config, client)
+    _print(out, outcomes, suite, config, client, exit_code)
+    cases = suite.results.generated_cases
+    doc = _summary(config, client, started, url, exit_code, outcomes=outcomes, results=suite.results)
+    doc.update(
+        stub=suite.target.is_stub,
+        tests_s=round(tests_s, 3),
+        cases_per_s=round(cases / tests_s, 1) if tests_s > 0 else 0.0,
+        notes=suite.notes,
+        junit=str(config.reports / "junit.xml"),
+    )
+    report.write_summary(config.reports / "summary.json", doc)
+    print(
+        f"{cases} generated cases, {client.sent['api']} API requests{_traffic(client)} in {doc['duration_s']:.1f} s "
+        f"({doc['cases_per_s']:.0f} cases/s); reports in {config.reports}/",
+        file=out,
+    )
+    return exit_code
+
+
+def _suite(config: Config, url: str, checks: list[Check], client: Client, out: TextIO) -> Suite:
+    """Recognise the stub, take its demo values for what the user left unset, and bind everything together."""
+    is_stub = identify(client)
+    defaults: dict[str, str] = {}
+    if is_stub:
+        client.allow_control()
+        try:
+            defaults = Control(client).demo()
+        except (ControlError, ValueError) as exc:
+            print(f"note: the stub gave no demo configuration ({exc}); unset variables stay unset", file=out)
+    target = Target.resolve(config, url, is_stub=is_stub, defaults=defaults)
     client.policy = Policy(
         url,
         recoup_disposable=_pair(target, "RECOUP_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID"),
@@ -66,46 +124,19 @@ def _run(config: Config, url: str, checks: list[Check], started: float, out: Tex
         control=is_stub,
     )
     client.secrets = target.secrets()
-    suite = Suite(config, target, client, Results(checks))
-    kind = "this project's stub" if is_stub else "not this project's stub"
-    print(
-        f"contract suite: {config.mode} mode, {url} ({kind}); vendors: {', '.join(config.vendors)}; "
-        f"EXAMPLES={config.examples}" + (f"; RATE={config.rate:g}/s" if config.rate else ""),
-        file=out,
-        flush=True,
-    )
-    tests_started = time.monotonic()
-    code = pytest.main(_pytest_args(config), plugins=[ContractPlugin(suite)])
-    tests_s = time.monotonic() - tests_started
-    outcomes = suite.results.outcomes()
-    exit_code = _exit_code(int(code), outcomes)
-    _print(out, outcomes, suite, config, exit_code)
-    cases = suite.results.generated_cases
-    doc = report.summary(
-        outcomes,
-        target=url,
-        mode=config.mode,
-        stub=is_stub,
-        vendors=list(config.vendors),
-        examples=config.examples,
-        rate=config.rate,
-        duration_s=round(time.monotonic() - started, 3),
-        tests_s=round(tests_s, 3),
-        generated_cases=cases,
-        requests=client.sent["api"],
-        control_requests=client.sent["control"],
-        cases_per_s=round(cases / tests_s, 1) if tests_s > 0 else 0.0,
-        exit_code=exit_code,
-        notes=suite.notes,
-        junit=str(config.reports / "junit.xml"),
-    )
-    report.write_summary(config.reports / "summary.json", doc)
-    print(
-        f"{cases} generated cases, {client.sent['api']} API requests in {doc['duration_s']:.1f} s "
-        f"({doc['cases_per_s']:.0f} cases/s); reports in {config.reports}/",
-        file=out,
-    )
-    return exit_code
+    return Suite(config, target, client, Results(checks))
+
+
+def _unconfigured(suite: Suite, config: Config) -> str | None:
+    """Why the run cannot go on because a selected vendor has no credentials, naming the variables."""
+    missing = {v: why for v in config.vendors if (why := suite.unconfigured(v))}
+    if not missing:
+        return None
+    text = "; ".join(missing.values())
+    others = [v for v in config.vendors if v not in missing]
+    if others and not config.api_chosen:
+        return f"{text}. Set it, or test {others[0]} only on purpose with API={others[0]}."
+    return f"{text}. Set the credentials (see README.md)."
 
 
 def _pytest_args(config: Config) -> list[str]:
@@ -131,18 +162,19 @@ def _pair(target: Target, org: str, member: str) -> tuple[str, str] | None:
     return (o, m) if o and m else None
 
 
-def _exit_code(pytest_code: int, outcomes: Sequence[report.Outcome]) -> int:
+def _exit_code(pytest_code: int, outcomes: Sequence[report.Outcome], config: Config, client: Client) -> int:
+    failed = pytest_code == pytest.ExitCode.TESTS_FAILED or any(o.outcome == "fail" for o in outcomes)
+    if client.traffic.exhausted:
+        return 1 if any(o.outcome == "fail" for o in outcomes) else 2
     if pytest_code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERRUPTED):
         return 3
-    if pytest_code == pytest.ExitCode.TESTS_FAILED or any(o.outcome in ("fail", "not run") for o in outcomes):
-        return 1
-    if not any(o.outcome == "pass" for o in outcomes):
-        return 2
-    return 0
+    return 1 if failed else report.exit_code(outcomes, strict=config.strict)
 
 
-def _print(out: TextIO, outcomes: Sequence[report.Outcome], suite: Suite, config: Config, exit_code: int) -> None:
-    failures = [o.message or f"{o.check.id} FAILED\n  problem:  {o.reason}" for o in outcomes if o.outcome == "fail"]
+def _print(
+    out: TextIO, outcomes: Sequence[report.Outcome], suite: Suite, config: Config, client: Client, exit_code: int
+) -> None:
+    failures = [o.message or f"{o.check} FAILED\n  problem:  {o.reason}" for o in outcomes if o.outcome == "fail"]
     failures += suite.results.other_failures
     if failures:
         print("\nFailures:", file=out)
@@ -152,10 +184,71 @@ def _print(out: TextIO, outcomes: Sequence[report.Outcome], suite: Suite, config
         print(f"note: {note}", file=out)
     print("", file=out)
     print(report.table(outcomes, config.vendors), file=out)
-    if exit_code == 2:
+    if exit_code != 2:
+        return
+    if client.traffic.exhausted:
+        print(f"\nerror: {_rate_limited(client)}", file=out)
+    elif not any(o.outcome == "pass" for o in outcomes):
         wanted = sorted({v for o in outcomes for v in _VARIABLE.findall(o.reason)})
         hint = f"set {', '.join(wanted)}" if wanted else "check the settings"
         print(f"\nerror: nothing could be tested against {suite.target.url}: {hint} (see README.md).", file=out)
+    else:
+        partial = [o for o in outcomes if o.outcome in ("skipped", "not exercised")]
+        print(
+            f"\nerror: could not test fully (STRICT): {len(partial)} check(s) skipped or not exercised, "
+            "see the notes under the table; STRICT=0 accepts that.",
+            file=out,
+        )
+
+
+def _stop(out: TextIO, config: Config, client: Client, started: float, url: str, message: str) -> int:
+    """End a run that could not test (exit 2) with one message, and a summary saying so."""
+    print(f"error: {message}", file=out)
+    doc = _summary(config, client, started, url, 2, error=message)
+    report.write_summary(config.reports / "summary.json", doc)
+    return 2
+
+
+def _summary(config: Config, client: Client, started: float, url: str, exit_code: int, **extra: Any) -> dict[str, Any]:
+    outcomes = extra.pop("outcomes", ())
+    results: Results | None = extra.pop("results", None)
+    traffic = client.traffic
+    doc: dict[str, Any] = {
+        "target": url,
+        "mode": config.mode,
+        "vendors": list(config.vendors),
+        "examples": config.examples,
+        "rate": config.rate,
+        "strict": config.strict,
+        "duration_s": round(time.monotonic() - started, 3),
+        "generated_cases": results.generated_cases if results is not None else 0,
+        "requests": client.sent["api"],
+        "control_requests": client.sent["control"],
+        "rate_limited": traffic.rate_limited,
+        "rate_limit_waited_s": round(traffic.waited_s, 3),
+        "suggested_rate": traffic.suggested_rate(),
+        "exit_code": exit_code,
+        **extra,
+    }
+    return report.summary(outcomes, **doc)
+
+
+def _traffic(client: Client) -> str:
+    t = client.traffic
+    if not t.rate_limited:
+        return ""
+    return f" ({t.rate_limited} rate-limited, {t.waited_s:.1f} s waited; suggest RATE={t.suggested_rate()})"
+
+
+def _rate_limited(client: Client) -> str:
+    return f"the target rate-limited this run; retry with RATE={client.traffic.suggested_rate() or 1}"
+
+
+def _unreachable(url: str, exc: requests.RequestException) -> str:
+    return (
+        f"cannot reach {url} ({_reason(exc)}); is the server running and the URL right? "
+        "(`make mock` starts the stub on http://127.0.0.1:8080)"
+    )
 
 
 def _reason(exc: requests.RequestException) -> str:

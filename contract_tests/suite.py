@@ -11,7 +11,7 @@ import pytest
 from hypothesis import currently_in_test_context
 
 from .apis import RecoupApi, TursoApi
-from .checks import REGISTRY, Check, Inapplicable, Violation
+from .checks import REGISTRY, Check, Inapplicable, NotApplicable, Violation
 from .config import Config, ConfigError
 from .control import Control
 from .http import Client
@@ -52,10 +52,12 @@ class Suite:
         self.recoup = RecoupApi(self.client, self.target)
         self.turso = TursoApi(self.client, self.target)
         self.control = Control(self.client) if self.target.is_stub else None
-        self._by_fn = {(c.vendor, c.fn): c for c in self.results.checks}
+        by_id = {c.id: c for c in REGISTRY}
+        self.checks = [by_id[c] for c in self.results.checks]
+        self._by_fn = {(c.vendor, c.fn): c for c in self.checks}
 
     def selected(self, vendor: str, names: Sequence[str] = ()) -> list[Check]:
-        return [c for c in self.results.checks if c.vendor == vendor and (not names or c.name in names)]
+        return [c for c in self.checks if c.vendor == vendor and (not names or c.name in names)]
 
     def verify(self, vendor: str, fn: Callable[..., Any], *args: Any) -> None:
         """Run one check on one example and record the outcome; a skip names what to configure.
@@ -72,6 +74,10 @@ class Suite:
             if check is not None:
                 self.results.failed(check, violation.problem, str(violation))
             raise
+        except NotApplicable as why:
+            if check is not None:
+                self.results.not_applicable(check, str(why))
+            return
         except Inapplicable as why:
             if check is not None:
                 self.results.skipped(check, str(why))
@@ -80,12 +86,11 @@ class Suite:
             self.results.passed(check)
 
     def unconfigured(self, vendor: str) -> str | None:
-        """Why `vendor` cannot be tested at all (no credentials), or None."""
+        """Why `vendor` cannot be tested at all (none of its credentials is usable), or None."""
         names = CREDENTIALS[vendor]
         if any(self.target.get(n) for n in names):
             return None
-        which = f"neither {names[0]} nor {names[1]} is set" if len(names) == 2 else f"{names[0]} is not set"
-        return f"{which}: {vendor} is not tested"
+        return "; ".join(self.target.why_not(n) for n in names) + f": {vendor} is not tested"
 
     def require(self, fn: Callable[[], T]) -> T:
         """fn(), or a skip naming what to configure."""

@@ -7,12 +7,10 @@ from dataclasses import dataclass, field
 
 import requests
 
-from .config import SECRET_VARIABLES, Config
+from .config import SECRET_VARIABLES, TARGET_VARIABLES, Config, ConfigError, check_values
 from .http import CONTROL_PATH, Client
 
 STUB_SERVICE = "recoup-turso-stub"
-# Removing a member is the one lasting effect the suite has; their demo defaults only apply to the stub.
-DISPOSABLE_VARIABLES = ("RECOUP_DISPOSABLE_MEMBER_ID", "TURSO_DISPOSABLE_MEMBER")
 
 
 class Inapplicable(Exception):
@@ -26,19 +24,39 @@ class Target:
     is_stub: bool  # answers GET /__admin as this project's stub
     values: Mapping[str, str] = field(default_factory=dict)
     reasons: Mapping[str, str] = field(default_factory=dict)  # why a variable is not usable, by name
+    defaults: frozenset[str] = frozenset()  # which of `values` the stub supplied
 
     @classmethod
-    def resolve(cls, config: Config, url: str, *, is_stub: bool) -> Target:
-        values = dict(config.values)
-        reasons = {}
-        for name in DISPOSABLE_VARIABLES:
-            if config.mode == "live" and config.is_default(name) and not is_stub:
-                del values[name]
-                reasons[name] = (
-                    f"{name} is not set (its demo default is only used against this project's stub, "
-                    "which this target is not)"
-                )
-        return cls(url=url, mode=config.mode, is_stub=is_stub, values=values, reasons=reasons)
+    def resolve(cls, config: Config, url: str, *, is_stub: bool, defaults: Mapping[str, str]) -> Target:
+        """The values to use: what the user set, and for the rest what the stub answers (`GET /__admin/demo`).
+
+        `defaults` come from the target itself and only when it is this project's stub; nothing a stub
+        knows is ever sent to another server. Stub mode uses the defaults only.
+        """
+        if not is_stub and defaults:
+            raise ValueError("defaults apply to this project's stub only")
+        values: dict[str, str] = {}
+        reasons: dict[str, str] = {}
+        supplied: set[str] = set()
+        for name in TARGET_VARIABLES:
+            if config.mode == "live" and name in config.explicit:
+                value = config.get(name)
+                if value:
+                    values[name] = value
+                else:
+                    reasons[name] = f"{name} is empty"
+            elif name in defaults and defaults[name].strip():
+                values[name] = defaults[name].strip()
+                supplied.add(name)
+            elif is_stub:
+                reasons[name] = f"{name} is not set (and the stub's demo configuration has no value for it)"
+            else:
+                reasons[name] = f"{name} is not set"
+        try:
+            check_values({n: values[n] for n in supplied})
+        except ConfigError as exc:
+            raise ConfigError(f"the stub's demo configuration: {exc}") from None
+        return cls(url, config.mode, is_stub, values, reasons, frozenset(supplied))
 
     def get(self, name: str) -> str | None:
         return self.values.get(name)
@@ -48,6 +66,9 @@ class Target:
         if value is None:
             raise Inapplicable(self.reasons.get(name) or f"{name} is not set")
         return value
+
+    def why_not(self, name: str) -> str:
+        return self.reasons.get(name) or f"{name} is not set"
 
     def secrets(self) -> dict[str, str]:
         """Secret value -> variable name, so curl commands show $VARIABLE instead of the secret."""

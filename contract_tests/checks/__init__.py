@@ -10,10 +10,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import responses
 from ..http import Exchange
 from ..target import Inapplicable
 
-__all__ = ["REGISTRY", "Check", "Inapplicable", "Violation", "expect", "expect_json", "rule_of"]
+__all__ = [
+    "REGISTRY",
+    "Check",
+    "Inapplicable",
+    "NotApplicable",
+    "Violation",
+    "expect",
+    "expect_documented",
+    "expect_json",
+    "rule_of",
+]
+
+
+class NotApplicable(Exception):
+    """The check does not apply to this example (e.g. an error-body check on a 200); it neither passed nor failed."""
 
 
 class Violation(AssertionError):
@@ -54,6 +69,15 @@ def expect_json(ex: Exchange) -> Any:
     return doc
 
 
+def expect_documented(ex: Exchange, vendor: str, status: int, what: str) -> Any:
+    """HTTP `status` with a JSON body valid against the spec's schema for it (extra properties allowed); the body."""
+    expect(ex.status == status, f"{what}: expected HTTP {status}, got {ex.status}", ex)
+    body = expect_json(ex)
+    found = responses.problems(vendor, status, body)
+    expect(not found, f"{what}: the body does not match {vendor}.yaml's HTTP {status} schema: {'; '.join(found)}", ex)
+    return body
+
+
 def rule_of(fn: Callable[..., Any]) -> str:
     return (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else fn.__name__
 
@@ -77,7 +101,7 @@ class Check:
 def _build() -> tuple[Check, ...]:
     from . import bodies, conformance, recoup, turso
 
-    out = [Check(fn.__name__, v, "conformance", fn) for fn in conformance.CHECKS for v in ("recoup", "turso")]
+    out = [Check(fn.__name__, v, "conformance", fn) for fn in conformance.CHECKS for v in conformance.vendors(fn)]
     out += [Check(fn.__name__, "recoup", "behaviour", fn) for fn in recoup.CHECKS]
     out += [Check(fn.__name__, "turso", "behaviour", fn) for fn in turso.CHECKS]
     out += [Check("error_body", "recoup", "error bodies", bodies.recoup_error_body)]

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from ..http import Exchange
-from . import expect, expect_json
+from . import NotApplicable, expect, expect_json
+
+NOT_AN_ERROR = "no error answer (HTTP 400 or above) was seen"
 
 
 def _json_error(ex: Exchange) -> dict[str, object]:
-    expect(ex.status >= 400, f"expected an error answer to check its body, got HTTP {ex.status}", ex)
-    expect("application/json" in ex.content_type.lower(), f"content-type {ex.content_type!r} is not JSON", ex)
+    if ex.status < 400:
+        raise NotApplicable(NOT_AN_ERROR)
+    media = ex.media_type
+    expect(media == "application/json", f"content-type {ex.content_type!r} is not application/json", ex)
     body = expect_json(ex)
     expect(isinstance(body, dict), f"the body is {type(body).__name__}, not an object", ex)
     assert isinstance(body, dict)

@@ -36,6 +36,10 @@ class AdminHandlers:
     async def info(self) -> dict[str, Any]:
         return {"service": "recoup-turso-stub", "apis": ["recoup", "turso"], "journal_size": self.journal.size}
 
+    async def demo(self) -> dict[str, str]:
+        with self.store.lock:
+            return dict(self.store.state.demo)
+
     async def reset(self) -> dict[str, str]:
         self.store.reset()
         return {"status": "reset"}

@@ -69,6 +69,14 @@ def test_state_is_the_seed_with_credentials_masked(client: httpx.Client) -> None
     assert state["demo"]["RECOUP_ORG_ID"] == demo.ORG
 
 
+def test_demo_is_the_seeds_demo_block_in_clear(client: httpx.Client) -> None:
+    assert client.get("/__admin/demo").json() == demo.DEMO_VARIABLES
+    client.put("/__admin/state", json=SMALL_SEED)
+    assert client.get("/__admin/demo").json() == {"TURSO_ORG": "tiny"}
+    client.put("/__admin/state", json={"recoup": {}})
+    assert client.get("/__admin/demo").json() == {}
+
+
 def test_loading_a_seed_replaces_the_state(client: httpx.Client) -> None:
     response = client.put("/__admin/state", json=SMALL_SEED)
     assert response.json() == {"status": "loaded"}
@@ -290,14 +298,15 @@ def guarded() -> Iterator[BackgroundStub]:
 )
 def test_with_an_admin_token_loopback_callers_need_it_too(guarded: BackgroundStub, headers: dict[str, str]) -> None:
     with conformance.client(guarded.url) as client:
-        response = client.post("/__admin/reset", headers=headers)
-        assert response.status_code == 403
-        assert response.json() == {"error": "the control API needs 'Authorization: Bearer <admin token>'"}
+        for response in (client.post("/__admin/reset", headers=headers), client.get("/__admin/demo", headers=headers)):
+            assert response.status_code == 403
+            assert response.json() == {"error": "the control API needs 'Authorization: Bearer <admin token>'"}
 
 
 def test_with_an_admin_token_its_bearer_is_served(guarded: BackgroundStub) -> None:
     with conformance.client(guarded.url, headers=demo.bearer(ADMIN_SECRET)) as client:
         assert client.get("/__admin").status_code == 200
+        assert client.get("/__admin/demo").status_code == 200
         assert client.post("/__admin/reset").json() == {"status": "reset"}
         assert client.get("/__admin/journal").status_code == 200
 
