@@ -1,6 +1,8 @@
 """Deliberately broken servers: ASGI layers around the stub, each breaking exactly one rule of the contract.
 
-`BROKEN` maps a name to (layer, the check ids the suite must name). Use with `BackgroundStub(wrap=layer)`.
+`BROKEN` maps a name to (layer, vendor, the check ids the suite must name). `REFUSED` maps a name to (layer,
+vendor, the variable the pre-flight must name): servers that refuse the configured credentials or
+organization, which end the run before any check. Use with `BackgroundStub(wrap=layer)`.
 """
 
 from __future__ import annotations
@@ -274,6 +276,84 @@ async def recoup_refuses_bearer_tokens(app: ASGIApp, scope: Scope, receive: Rece
 
 
 @layer
+async def recoup_api_key_answers_400(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> bool:
+    """The x-api-key scheme gets a 400, as if the header were not understood."""
+    if is_recoup(scope) and b"x-api-key" in headers(scope):
+        await answer(send, 400, {"status": "error", "error": "use Authorization: Bearer"})
+        return True
+    return False
+
+
+@layer
+async def recoup_bearer_success_body_wrong(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> bool:
+    """Removals authenticated with a bearer token answer 200 {"status": "removed"}, outside the schema's enum."""
+    if is_recoup(scope) and b"authorization" in headers(scope):
+        got = await capture(app, scope, receive)
+        await answer(send, got.status, {"status": "removed"} if got.status == 200 else got.body)
+        return True
+    return False
+
+
+@layer
+async def recoup_upper_case_ids_unauthorized(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> bool:
+    """An upper-case account_id gets 401, every time: the same (wrong) answer twice."""
+    if is_recoup(scope):
+        account = dict(query(scope)).get("account_id", "")
+        if account != account.lower():
+            await answer(send, 401, {"status": "error", "error": "Unauthorized"})
+            return True
+    return False
+
+
+@layer
+async def recoup_non_member_501_html(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> bool:
+    """Removing a non-member answers 501 with an HTML page, like `python3 -m http.server`, every time."""
+    if is_recoup(scope):
+        got = await capture(app, scope, receive)
+        account = dict(query(scope)).get("account_id", "").lower()
+        if got.status == 200 and account not in DEMO_MEMBERS:
+            await answer(send, 501, b"<html><body>Unsupported method</body></html>", b"text/html")
+        else:
+            await answer(send, got.status, got.body)
+        return True
+    return False
+
+
+@layer
+async def recoup_org_forbidden(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> bool:
+    """The configured organization answers 403 to its own members."""
+    if is_recoup(scope) and dict(query(scope)).get("organization_id", "").lower() == DEMO_ORG:
+        h = headers(scope)
+        if b"x-api-key" in h or b"authorization" in h:
+            await answer(send, 403, {"status": "error", "error": "Caller is not a member of the organization"})
+            return True
+    return False
+
+
+@layer
+async def turso_refuses_the_token(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> bool:
+    """Every token is refused with 401, the configured one included."""
+    if is_turso(scope):
+        await answer(send, 401, {"error": "invalid token"})
+        return True
+    return False
+
+
+@layer
+async def turso_org_forbidden(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> bool:
+    """The configured token may not remove members of its organization: 403."""
+    if (
+        is_turso(scope)
+        and scope["path"].startswith("/v1/organizations/demo-org/")
+        and b"authorization" in headers(scope)
+    ):
+        if headers(scope)[b"authorization"] == f"Bearer {DEMO_TOKEN}".encode():
+            await answer(send, 403, {"error": "only organization admins or owners can remove members"})
+            return True
+    return False
+
+
+@layer
 async def recoup_accepts_missing_parameters(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> bool:
     """A missing account_id is a no-op success for authenticated callers."""
     h = headers(scope)
@@ -502,6 +582,43 @@ async def recoup_error_with_message(app: ASGIApp, scope: Scope, receive: Receive
 
 
 @layer
+async def recoup_unknown_key_error_with_message(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> bool:
+    """The real server's drift, exactly: 401 for unknown credentials is {"status": "error", "message": "Unauthorized"}.
+
+    A 401 without credentials keeps the documented body, so only the unknown-credentials errors show it.
+    """
+    h = headers(scope)
+    if is_recoup(scope) and (b"x-api-key" in h or b"authorization" in h):
+        got = await capture(app, scope, receive)
+        if got.status == 401:
+            await answer(send, 401, {"status": "error", "message": "Unauthorized"})
+        else:
+            await answer(send, got.status, got.body)
+        return True
+    return False
+
+
+@layer
+async def turso_error_json_seq(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> bool:
+    """Turso errors are labelled application/json-seq, which is not JSON."""
+    if is_turso(scope):
+        got = await capture(app, scope, receive)
+        await answer(send, got.status, got.body, b"application/json-seq" if got.status >= 400 else b"application/json")
+        return True
+    return False
+
+
+@layer
+async def turso_removal_names_someone_else(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> bool:
+    """A successful removal answers {"member": "iku"} whoever was removed: schema-valid, but not the member."""
+    if is_turso(scope):
+        got = await capture(app, scope, receive)
+        await answer(send, got.status, {"member": "iku"} if got.status == 200 else got.body)
+        return True
+    return False
+
+
+@layer
 async def turso_error_not_json(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> bool:
     """Turso errors are plain text."""
     if is_turso(scope):
@@ -533,8 +650,8 @@ BROKEN: dict[str, tuple[Layer, str, tuple[str, ...]]] = {
     "invalid input answered 200": (recoup_accepts_invalid_input, "recoup", ("recoup.invalid_input_rejected",)),
     "401 ignored": (recoup_ignores_missing_credentials, "recoup", ("recoup.rejects_missing_credentials",)),
     "unknown key accepted": (recoup_accepts_unknown_keys, "recoup", ("recoup.rejects_unknown_credentials",)),
-    "x-api-key refused": (recoup_refuses_api_keys, "recoup", ("recoup.accepts_api_key",)),
-    "bearer refused": (recoup_refuses_bearer_tokens, "recoup", ("recoup.accepts_bearer_token",)),
+    "x-api-key answered 400": (recoup_api_key_answers_400, "recoup", ("recoup.accepts_api_key",)),
+    "bearer success body wrong": (recoup_bearer_success_body_wrong, "recoup", ("recoup.accepts_bearer_token",)),
     "missing parameter accepted": (
         recoup_accepts_missing_parameters,
         "recoup",
@@ -558,6 +675,8 @@ BROKEN: dict[str, tuple[Layer, str, tuple[str, ...]]] = {
     ),
     "non-member removal 404": (recoup_non_member_not_found, "recoup", ("recoup.removes_non_member",)),
     "repeated removal 404": (recoup_repeat_not_found, "recoup", ("recoup.removal_is_idempotent",)),
+    "removal 401 twice": (recoup_upper_case_ids_unauthorized, "recoup", ("recoup.removal_is_idempotent",)),
+    "removal 501 HTML twice": (recoup_non_member_501_html, "recoup", ("recoup.removal_is_idempotent",)),
     "disposable removal fails": (
         recoup_disposable_removal_fails,
         "recoup",
@@ -576,10 +695,27 @@ BROKEN: dict[str, tuple[Layer, str, tuple[str, ...]]] = {
     "Turso removals do not persist": (turso_removal_does_not_persist, "turso", ("turso.removal_persists",)),
     "Recoup error without status": (recoup_error_without_status, "recoup", ("recoup.error_body",)),
     "Recoup error with message": (recoup_error_with_message, "recoup", ("recoup.error_body",)),
+    "Recoup unknown-key 401 with message": (recoup_unknown_key_error_with_message, "recoup", ("recoup.error_body",)),
+    "Turso error as json-seq": (turso_error_json_seq, "turso", ("turso.error_body",)),
+    "Turso removal names someone else": (
+        turso_removal_names_someone_else,
+        "turso",
+        ("turso.removes_disposable_member",),
+    ),
     "Turso error not JSON": (turso_error_not_json, "turso", ("turso.error_body",)),
     "Turso 500 on odd username": (turso_server_error_on_odd_username, "turso", ("turso.no_server_errors",)),
     "Turso 410 for non-members": (turso_gone_for_non_members, "turso", ("turso.documented_status_codes",)),
     "Turso 404 as HTML": (turso_not_found_as_html, "turso", ("turso.documented_content_type",)),
     "Turso 404 body without error": (turso_not_found_with_message, "turso", ("turso.response_matches_schema",)),
     "Turso 400 for non-ASCII usernames": (turso_refuses_non_ascii, "turso", ("turso.valid_input_accepted",)),
+}
+
+
+# name -> (layer, vendor, the variable the pre-flight must name)
+REFUSED: dict[str, tuple[Layer, str, str]] = {
+    "x-api-key refused": (recoup_refuses_api_keys, "recoup", "RECOUP_API_KEY"),
+    "bearer refused": (recoup_refuses_bearer_tokens, "recoup", "RECOUP_BEARER_TOKEN"),
+    "Recoup organization forbidden": (recoup_org_forbidden, "recoup", "RECOUP_ORG_ID"),
+    "Turso token refused": (turso_refuses_the_token, "turso", "TURSO_TOKEN"),
+    "Turso organization forbidden": (turso_org_forbidden, "turso", "TURSO_ORG"),
 }
