@@ -21,7 +21,7 @@ from .suite import Suite
 
 MARKER = "contract"
 E = TypeVar("E", bound=BaseException)
-RATE_LIMITED = "the target rate-limited this run before this check ran"
+RATE_LIMITED = "the target rate-limited this run before this check could run"
 SUITE = pytest.StashKey["Suite"]()
 
 

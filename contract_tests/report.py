@@ -101,6 +101,12 @@ class Results:
         t = self.tallies[check.id]
         return bool(t.passed or t.failures or t.skipped or t.blocked)
 
+    def block_unfinished(self, reason: str) -> None:
+        """Mark every check that has no verdict yet as not run, for `reason` (e.g. the run was stopped)."""
+        for t in self.tallies.values():
+            if not (t.passed or t.failures or t.skipped or t.blocked):
+                t.blocked = reason
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "checks": list(self.checks),

@@ -23,7 +23,7 @@ from .checks import Check
 from .config import Config, ConfigError
 from .control import Control, ControlError
 from .http import Client, Policy, RateLimited, RateLimits
-from .plugin import ContractPlugin
+from .plugin import RATE_LIMITED, ContractPlugin
 from .preflight import preflight
 from .report import Results
 from .suite import Suite, select
@@ -85,6 +85,8 @@ def _run(config: Config, url: str, checks: list[Check], started: float, out: Tex
     tests_started = time.monotonic()
     code = pytest.main(_pytest_args(config), plugins=[ContractPlugin(suite)])
     tests_s = time.monotonic() - tests_started
+    if client.traffic.exhausted:
+        suite.results.block_unfinished(RATE_LIMITED)
     outcomes = suite.results.outcomes()
     exit_code = _exit_code(int(code), outcomes, config, client)
     _print(out, outcomes, suite, config, client, exit_code)

@@ -1,4 +1,4 @@
-"""`python -m contract_tests` as a user runs it: settings, skips, repeated runs, and foreign targets."""
+"""`python -m contract_tests` as a user runs it: settings, skips, repeated runs, foreign targets, rate limits."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from pathlib import Path
 from mock_server.background import BackgroundStub
 from mock_server.web.http import ASGIApp, Receive, Scope, Send
 
-from .broken import answer
+from .broken import DEMO_KEY, DEMO_ORG, DEMO_TOKEN, FOREIGN_ORG, answer, is_recoup, is_turso
 from .cli import run_suite
 
 FEW = ("--examples", "5")
 NOTHING = dict.fromkeys(("RECOUP_API_KEY", "RECOUP_BEARER_TOKEN", "TURSO_TOKEN"), "")
+DEMO_BEARER = "recoup_jwt_demo_8e2b71d4c0"
 
 
 class NotTheStub:
@@ -21,12 +22,43 @@ class NotTheStub:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.seen: list[tuple[str, str]] = []
+        self.sent: list[str] = []  # path, query and header values of every request, as text
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             self.seen.append((scope["method"], scope["path"]))
+            values = b" ".join(v for _, v in scope["headers"]).decode("latin-1")
+            self.sent.append(f"{scope['path']}?{scope['query_string'].decode('latin-1')} {values}")
             if scope["path"].startswith("/__admin"):
                 await answer(send, 404, {"error": "no such page"})
+                return
+        await self.app(scope, receive, send)
+
+
+class RateLimiter:
+    """The stub behind a limiter: after `free` vendor requests, each `every`-th one answers 429 (alternately with
+    and without Retry-After); with `every=1`, every vendor request after `free` does."""
+
+    def __init__(self, app: ASGIApp, *, free: int, every: int, retry_after: str = "0") -> None:
+        self.app, self.free, self.every, self.retry_after = app, free, every, retry_after
+        self.count = 0
+        self.limited = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (is_recoup(scope) or is_turso(scope)):
+            self.count += 1
+            if self.count > self.free and self.count % self.every == 0:
+                self.limited += 1
+                after = [(b"retry-after", self.retry_after.encode())] if self.limited % 2 or self.every == 1 else []
+                body = b'{"error": "rate limited"}'
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 429,
+                        "headers": [(b"content-type", b"application/json"), *after],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)
 
@@ -35,19 +67,35 @@ def test_nothing_testable_fails_saying_what_to_set(tmp_path: Path) -> None:
     with BackgroundStub() as stub:
         run = run_suite(tmp_path, "--url", stub.url, *FEW, env=NOTHING)
     assert run.code == 2, run.output
-    assert "nothing could be tested" in run.output
-    assert "RECOUP_API_KEY" in run.output and "TURSO_TOKEN" in run.output
+    assert "RECOUP_API_KEY is empty" in run.output and "TURSO_TOKEN is empty" in run.output
+    assert run.summary()["requests"] == 0
 
 
-def test_an_unset_variable_skips_its_checks_naming_it(tmp_path: Path) -> None:
+def test_an_empty_credential_of_one_vendor_is_an_error_unless_the_other_is_chosen(tmp_path: Path) -> None:
     with BackgroundStub() as stub:
-        run = run_suite(tmp_path, "--url", stub.url, "--api", "recoup", *FEW, env={"RECOUP_API_KEY": ""})
+        both = run_suite(tmp_path / "a", "--url", stub.url, *FEW, env={"TURSO_TOKEN": ""})
+        chosen = run_suite(tmp_path / "b", "--url", stub.url, *FEW, env={"TURSO_TOKEN": "", "API": "recoup"})
+    assert both.code == 2, both.output
+    assert "error: TURSO_TOKEN is empty: turso is not tested" in both.output
+    assert "API=recoup" in both.output and both.summary()["requests"] == 0
+    assert chosen.code == 0, chosen.output
+    assert {r["vendor"] for r in chosen.summary()["results"]} == {"recoup"}
+
+
+def test_an_unset_variable_skips_its_checks_naming_it_and_strict_fails_the_run(tmp_path: Path) -> None:
+    env = {"RECOUP_API_KEY": "", "API": "recoup"}
+    with BackgroundStub() as stub:
+        run = run_suite(tmp_path / "a", "--url", stub.url, *FEW, env=env)
+        strict = run_suite(tmp_path / "b", "--url", stub.url, *FEW, env={**env, "CI": "true"})
     assert run.code == 0, run.output
     rows = {r["check"]: r for r in run.summary()["results"]}
     assert rows["accepts_api_key"]["outcome"] == "skipped"
     assert "RECOUP_API_KEY" in rows["accepts_api_key"]["reason"]
     assert rows["accepts_bearer_token"]["outcome"] == "pass"
     assert {r["vendor"] for r in run.summary()["results"]} == {"recoup"}
+    # STRICT (the default with CI=true): the same run could not test fully; the table says why.
+    assert strict.code == 2, strict.output
+    assert "could not test fully (STRICT)" in strict.output and "] RECOUP_API_KEY is empty" in strict.output
 
 
 def test_second_and_third_runs_against_a_running_stub_still_pass(tmp_path: Path) -> None:
@@ -61,22 +109,46 @@ def test_second_and_third_runs_against_a_running_stub_still_pass(tmp_path: Path)
         assert "restored bob in demo-org" in run.output
 
 
-def test_a_server_that_is_not_the_stub(tmp_path: Path) -> None:
+def _hidden() -> tuple[list[NotTheStub], object]:
     wrapped: list[NotTheStub] = []
 
     def hide(app: ASGIApp) -> ASGIApp:
         wrapped.append(NotTheStub(app))
         return wrapped[0]
 
-    with BackgroundStub(wrap=hide) as stub:
-        defaults = run_suite(tmp_path / "a", "--url", stub.url, "--api", "turso", *FEW)
-        named = {"TURSO_DISPOSABLE_MEMBER": "bob"}
-        first = run_suite(tmp_path / "b", "--url", stub.url, "--api", "turso", *FEW, env=named)
-        second = run_suite(tmp_path / "c", "--url", stub.url, "--api", "turso", *FEW, env=named)
-    # The demo default of a disposable member is never used against another server.
-    assert defaults.code == 0, defaults.output
-    assert defaults.outcomes()["turso.removes_disposable_member"] == "skipped"
-    assert "demo default" in defaults.output
+    return wrapped, hide
+
+
+def test_no_demo_value_is_sent_to_a_server_that_is_not_the_stub(tmp_path: Path) -> None:
+    wrapped, hide = _hidden()
+    with BackgroundStub(wrap=hide) as stub:  # type: ignore[arg-type]
+        nothing = run_suite(tmp_path / "a", "--url", stub.url, *FEW)
+        some = run_suite(
+            tmp_path / "b", "--url", stub.url, *FEW, env={"RECOUP_API_KEY": DEMO_KEY, "TURSO_TOKEN": DEMO_TOKEN}
+        )
+    assert nothing.code == 2, nothing.output
+    assert "RECOUP_API_KEY is not set" in nothing.output and "TURSO_TOKEN is not set" in nothing.output
+    assert some.code == 0, some.output
+    rows = {f"{r['vendor']}.{r['check']}": r for r in some.summary()["results"]}
+    assert rows["recoup.accepts_bearer_token"]["outcome"] == "skipped"
+    assert rows["recoup.forbids_foreign_organization"]["reason"] == "RECOUP_FOREIGN_ORG_ID is not set"
+    assert rows["recoup.removes_non_member"]["reason"] == "RECOUP_ORG_ID is not set"
+    assert rows["turso.rejects_non_member"]["reason"] == "TURSO_ORG is not set"
+    assert rows["recoup.rejects_missing_credentials"]["outcome"] == "pass"
+    # Only what the user set reached the server: no demo organization, member or other credential.
+    for sent in wrapped[0].sent:
+        for demo in (DEMO_ORG, FOREIGN_ORG, DEMO_BEARER, "/demo-org/", "/members/bob", "7c9e2f4a"):
+            assert demo not in sent, sent
+
+
+def test_a_named_disposable_member_of_a_server_that_is_not_the_stub(tmp_path: Path) -> None:
+    wrapped, hide = _hidden()
+    named = {"TURSO_TOKEN": DEMO_TOKEN, "TURSO_ORG": "demo-org", "TURSO_DISPOSABLE_MEMBER": "bob", "API": "turso"}
+    with BackgroundStub(wrap=hide) as stub:  # type: ignore[arg-type]
+        unnamed = run_suite(tmp_path / "a", "--url", stub.url, *FEW, env={**named, "TURSO_DISPOSABLE_MEMBER": ""})
+        first = run_suite(tmp_path / "b", "--url", stub.url, *FEW, env=named)
+        second = run_suite(tmp_path / "c", "--url", stub.url, *FEW, env=named)
+    assert unnamed.code == 0 and unnamed.outcomes()["turso.removes_disposable_member"] == "skipped", unnamed.output
     # A member the user named is removed once; the next run says it is gone and how to re-add it.
     assert first.code == 0 and first.outcomes()["turso.removes_disposable_member"] == "pass", first.output
     assert second.code == 0, second.output
@@ -85,6 +157,37 @@ def test_a_server_that_is_not_the_stub(tmp_path: Path) -> None:
     # Only GET /__admin, to recognise the stub; never its reset, state or memberships.
     assert {m for m, p in wrapped[0].seen if p.startswith("/__admin")} == {"GET"}
     assert {p for _, p in wrapped[0].seen if p.startswith("/__admin")} == {"/__admin"}
+
+
+def test_rate_limits_are_waited_out_counted_and_a_rate_suggested(tmp_path: Path) -> None:
+    limiters: list[RateLimiter] = []
+
+    def limit(app: ASGIApp) -> ASGIApp:
+        limiters.append(RateLimiter(app, free=0, every=40))
+        return limiters[0]
+
+    with BackgroundStub(wrap=limit) as stub:
+        run = run_suite(tmp_path, "--url", stub.url, "--api", "recoup", *FEW)
+    assert run.code == 0, run.output
+    summary = run.summary()
+    assert summary["rate_limited"] == limiters[0].limited > 0
+    assert isinstance(summary["suggested_rate"], int) and summary["suggested_rate"] >= 1
+    assert f"{summary['rate_limited']} rate-limited" in run.output and "suggest RATE=" in run.output
+    assert set(run.outcomes().values()) == {"pass"}, run.output
+
+
+def test_a_target_that_keeps_rate_limiting_ends_the_run_with_exit_2(tmp_path: Path) -> None:
+    def limit(app: ASGIApp) -> ASGIApp:
+        return RateLimiter(app, free=30, every=1, retry_after="0.3")
+
+    with BackgroundStub(wrap=limit) as stub:
+        run = run_suite(tmp_path, "--url", stub.url, "--api", "recoup", *FEW, env={"RATE_LIMIT_WAIT": "1"})
+    assert run.code == 2, run.output
+    assert "error: the target rate-limited this run; retry with RATE=" in run.output
+    assert "FAILED" not in run.output and "Failures:" not in run.output
+    assert "fail" not in run.outcomes().values() and "not run" in run.outcomes().values()
+    assert "rate-limited this run before this check could run" in run.output
+    assert run.summary()["rate_limited"] >= 1
 
 
 def test_an_unreachable_target(tmp_path: Path) -> None:

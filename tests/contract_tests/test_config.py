@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 
 import contract_tests
-
 from contract_tests.config import (
     DEFAULT_EXAMPLES,
     DEFAULT_RATE_LIMIT_WAIT,
