@@ -40,12 +40,12 @@ lint: $(STAMP) ## ruff check, format check, mypy --strict, and the OpenAPI check
 unit: $(STAMP) ## the unit and app tests
 	@$(BIN)/python -m pytest -q tests
 
-contract: $(STAMP) ## the contract suite: on a stub it starts, or URL=http://host:port (API= RATE= EXAMPLES=)
+contract: $(STAMP) ## the contract suite: on a stub it starts, or URL=http://host:port (API= RATE= EXAMPLES= STRICT=)
 	@$(BIN)/python -m contract_tests $(if $(URL),--url $(URL)) $(if $(API),--api $(API)) \
 		$(if $(RATE),--rate $(RATE)) $(if $(EXAMPLES),--examples $(EXAMPLES))
 
 test: lint unit ## everything CI runs: lint, unit tests, and the contract suite on the stub over real HTTP
-	@API= RATE= EXAMPLES= $(BIN)/python -m contract_tests
+	@API= RATE= EXAMPLES= $(BIN)/python -m contract_tests --strict
 
 bench: $(STAMP) ## benchmark stub vs Prism vs bare Starlette + 10-min soak (~15 min; SOAK_SECONDS=0 skips it)
 	@$(BIN)/python -m bench

@@ -196,3 +196,39 @@ def test_an_unreachable_target(tmp_path: Path) -> None:
         port = s.getsockname()[1]
     run = run_suite(tmp_path, "--url", f"http://127.0.0.1:{port}", *FEW)
     assert run.code == 2 and "cannot reach" in run.output and "(Connection refused)" in run.output
+
+
+def test_the_contract_script_carries_the_exit_code_to_ci(tmp_path: Path) -> None:
+    """`./contract` (what CI runs) exits with the suite's own code, which `make contract` cannot carry."""
+    import os
+    import subprocess
+
+    from .broken import BROKEN
+    from .cli import ROOT, SETTINGS
+
+    wrap, _, _ = BROKEN["non-member removal 404"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RECOUP_", "TURSO_")) and k not in SETTINGS}
+    codes = {}
+    with BackgroundStub(wrap=wrap) as broken:
+        for name, url, args in (
+            ("broken", broken.url, ("--api", "recoup", "--only", "removes_non_member")),
+            ("unreachable", "http://127.0.0.1:9", ()),
+        ):
+            done = subprocess.run(
+                [str(ROOT / "contract"), "--examples", "3", "--reports", str(tmp_path / name), *args],
+                env={**env, "URL": url},
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            codes[name] = done.returncode
+    assert codes == {"broken": 1, "unreachable": 2}
+
+
+def test_the_actions_workflow_runs_the_script() -> None:
+    from .cli import ROOT
+
+    workflow = (ROOT / ".github" / "workflows" / "contract.yml").read_text(encoding="utf-8")
+    steps = [line.strip() for line in workflow.splitlines() if not line.lstrip().startswith("#")]
+    assert any(line.startswith("./contract") for line in steps)
+    assert not any("make contract" in line for line in steps)
