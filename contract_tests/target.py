@@ -67,6 +67,13 @@ class Target:
             raise Inapplicable(self.reasons.get(name) or f"{name} is not set")
         return value
 
+    def require_all(self, *names: str) -> tuple[str, ...]:
+        """The values of `names`; Inapplicable naming every one that is not usable."""
+        missing = [n for n in names if self.values.get(n) is None]
+        if missing:
+            raise Inapplicable("; ".join(self.why_not(n) for n in missing))
+        return tuple(self.values[n] for n in names)
+
     def why_not(self, name: str) -> str:
         return self.reasons.get(name) or f"{name} is not set"
 

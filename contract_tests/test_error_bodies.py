@@ -33,9 +33,12 @@ def test_recoup_error_body(suite: Suite, recoup: RecoupApi, data: st.DataObject,
 
 
 @covers("turso", "error_body")
-@given(data=st.data(), kind=st.sampled_from(TURSO_ERRORS), username=probes.turso_probe_usernames())
-def test_turso_error_body(suite: Suite, turso: TursoApi, data: st.DataObject, kind: str, username: str) -> None:
+@given(data=st.data(), username=probes.turso_probe_usernames())
+def test_turso_error_body(suite: Suite, turso: TursoApi, data: st.DataObject, username: str) -> None:
     target = turso.target
+    # The 404 needs TURSO_ORG; without it the other errors are still provoked and checked.
+    kinds = TURSO_ERRORS if target.get("TURSO_ORG") else TURSO_ERRORS[:-1]
+    kind = data.draw(st.sampled_from(kinds), label="kind")
     if kind == "401 no token":
         ex = turso.remove(data.draw(inputs.turso_organizations(target)), username, {})
     elif kind == "401 invalid token":

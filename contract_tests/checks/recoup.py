@@ -36,13 +36,13 @@ def rejects_unknown_credentials(api: RecoupApi, query: Query, headers: Headers) 
 
 def accepts_api_key(api: RecoupApi, account_id: str) -> None:
     """recoup.yaml security apiKeyAuth: a valid `x-api-key` alone is accepted (200 on the caller's organization)."""
-    org = api.target.require("RECOUP_ORG_ID")
+    org, _ = api.target.require_all("RECOUP_ORG_ID", "RECOUP_API_KEY")
     _success(api.remove_member(org, account_id, api.api_key()), "a removal authenticated with x-api-key only")
 
 
 def accepts_bearer_token(api: RecoupApi, account_id: str) -> None:
     """recoup.yaml security bearerAuth: a valid `Authorization: Bearer` alone is accepted (200 on the caller's org)."""
-    org = api.target.require("RECOUP_ORG_ID")
+    org, _ = api.target.require_all("RECOUP_ORG_ID", "RECOUP_BEARER_TOKEN")
     _success(api.remove_member(org, account_id, api.bearer()), "a removal authenticated with a bearer token only")
 
 
@@ -98,13 +98,13 @@ def removal_is_idempotent(api: RecoupApi, account_id: str, headers: Headers) -> 
 
 def removes_disposable_member(api: RecoupApi, headers: Headers) -> None:
     """recoup.yaml 200 "Member removed from organization": removing RECOUP_DISPOSABLE_MEMBER_ID -> 200 success."""
-    org, member = api.target.require("RECOUP_ORG_ID"), api.target.require("RECOUP_DISPOSABLE_MEMBER_ID")
+    org, member = api.target.require_all("RECOUP_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID")
     _success(api.remove_member(org, member, headers), f"removing RECOUP_DISPOSABLE_MEMBER_ID={member}")
 
 
 def disposable_removal_is_idempotent(api: RecoupApi, headers: Headers) -> None:
     """recoup.yaml: "This endpoint is idempotent": removing RECOUP_DISPOSABLE_MEMBER_ID again -> 200 success."""
-    org, member = api.target.require("RECOUP_ORG_ID"), api.target.require("RECOUP_DISPOSABLE_MEMBER_ID")
+    org, member = api.target.require_all("RECOUP_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID")
     _success(api.remove_member(org, member, headers), f"removing RECOUP_DISPOSABLE_MEMBER_ID={member} a second time")
 
 

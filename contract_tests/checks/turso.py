@@ -49,7 +49,7 @@ def not_found_names_user_and_org(api: TursoApi, username: str) -> None:
 
 def removes_disposable_member(api: TursoApi) -> None:
     """turso.yaml 200 "Successful response": removing TURSO_DISPOSABLE_MEMBER -> 200 {"member": "<its username>"}."""
-    org, member = api.target.require("TURSO_ORG"), api.target.require("TURSO_DISPOSABLE_MEMBER")
+    org, member = api.target.require_all("TURSO_ORG", "TURSO_DISPOSABLE_MEMBER")
     ex = api.remove(org, member, api.token())
     if ex.status == 404 and member in ex.body.decode("utf-8", "replace") and api.target.mode == "live":
         again = "POST /__admin/memberships or /__admin/reset" if api.target.is_stub else "turso org members add"
@@ -65,7 +65,7 @@ def removes_disposable_member(api: TursoApi) -> None:
 
 def removal_persists(api: TursoApi) -> None:
     """turso.yaml 404 "Member not found": once removed, TURSO_DISPOSABLE_MEMBER is gone; removing it again -> 404."""
-    org, member = api.target.require("TURSO_ORG"), api.target.require("TURSO_DISPOSABLE_MEMBER")
+    org, member = api.target.require_all("TURSO_ORG", "TURSO_DISPOSABLE_MEMBER")
     ex = api.remove(org, member, api.token())
     _status(ex, 404, f"removing TURSO_DISPOSABLE_MEMBER={member} a second time")
 
