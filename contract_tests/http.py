@@ -63,6 +63,17 @@ class Traffic:
     first_s: float | None = field(default=None, repr=False)  # monotonic time of the first request
     last_s: float | None = field(default=None, repr=False)  # of the last answer
 
+    def merge(self, other: Traffic) -> None:
+        """Add another client's traffic (e.g. of a worker process on the same machine)."""
+        self.answered += other.answered
+        self.rate_limited += other.rate_limited
+        self.waited_s += other.waited_s
+        self.exhausted = self.exhausted or other.exhausted
+        firsts = [t for t in (self.first_s, other.first_s) if t is not None]
+        lasts = [t for t in (self.last_s, other.last_s) if t is not None]
+        self.first_s = min(firsts) if firsts else None
+        self.last_s = max(lasts) if lasts else None
+
     def suggested_rate(self) -> int | None:
         """A RATE the target sustained: the answers per second seen over the run (None without any 429)."""
         if not self.rate_limited:
@@ -112,7 +123,7 @@ class Policy:
     def refusal(self, method: str, url: str, body: bytes | str | None) -> str | None:
         """Why this request may not be sent, or None when it may."""
         base, target = urlsplit(self.base_url), urlsplit(url)
-        if (target.scheme, target.netloc) != (base.scheme, base.netloc):
+        if _origin(target.scheme, target.hostname, target.port) != _origin(base.scheme, base.hostname, base.port):
             return f"{url} is outside the target {self.base_url}"
         prefix = base.path.rstrip("/")
         if not target.path.startswith(prefix + "/"):
@@ -154,6 +165,12 @@ class Policy:
         if not probes.is_turso_probe(member):
             return f"username {member!r} is not a probe username (nor the disposable member of TURSO_ORG)"
         return None
+
+
+def _origin(scheme: str, host: str | None, port: int | None) -> tuple[str, str, int]:
+    """Scheme, host and port as a server sees them: case-insensitive, the default port explicit."""
+    scheme = scheme.lower()
+    return scheme, (host or "").lower(), port or (443 if scheme == "https" else 80)
 
 
 def _vendor_request(method: str, body: bytes | str | None) -> str | None:
@@ -199,6 +216,11 @@ class Client(requests.Session):
 
     def allow_control(self) -> None:
         self.policy = replace(self.policy, control=True)
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        """Redirects are answers to judge, never followed (as schemathesis' own calls do)."""
+        kwargs["allow_redirects"] = False
+        return super().request(method, url, *args, **kwargs)
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         method, url = request.method or "GET", request.url or ""

@@ -20,6 +20,9 @@ PROBE_USERNAME = probes.TURSO_PREFIX + "preflight"
 PROBE_SLUG = probes.TURSO_PREFIX + "preflight-org"
 
 
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
 @dataclass(frozen=True)
 class Problem:
     variable: str
@@ -52,6 +55,8 @@ def _recoup(suite: Suite) -> list[Problem]:
         if not secret:
             continue
         ex = suite.recoup.remove_member(org or PROBE_ORGANIZATION, PROBE_ACCOUNT, {header: prefix + secret})
+        if ex.status in REDIRECTS:
+            return [_redirected(ex)]
         if ex.status == 401:
             found.append(Problem(name, f"{name} is refused: the target answered HTTP 401 to it", ex))
         elif ex.status == 403 and org:
@@ -73,6 +78,8 @@ def _turso(suite: Suite) -> list[Problem]:
         return []
     org = target.get("TURSO_ORG")
     ex = suite.turso.remove(org or PROBE_SLUG, PROBE_USERNAME, {"Authorization": f"Bearer {token}"})
+    if ex.status in REDIRECTS:
+        return [_redirected(ex)]
     if ex.status == 401:
         return [Problem("TURSO_TOKEN", "TURSO_TOKEN is refused: the target answered HTTP 401 to it", ex)]
     if ex.status == 403 and org:
@@ -82,3 +89,8 @@ def _turso(suite: Suite) -> list[Problem]:
         )
         return [Problem("TURSO_ORG", message, ex)]
     return []
+
+
+def _redirected(ex: Exchange) -> Problem:
+    where = ex.headers.get("location", "elsewhere")
+    return Problem("URL", f"the target redirects the operation to {where}: set URL to the deployment's own address", ex)

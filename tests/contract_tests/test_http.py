@@ -115,3 +115,35 @@ def test_curl_quotes_bodies_and_odd_headers() -> None:
     request = requests.Request("POST", "http://h/x", headers={"X-Odd": "a'b $c"}, data="{'k': 1}").prepare()
     command = as_curl(request, {})
     assert shlex.split(command)[-3:] == ["X-Odd: a'b $c", "--data-binary", "{'k': 1}"]
+
+
+def test_the_origin_is_compared_as_a_server_sees_it() -> None:
+    policy = Policy("HTTP://LocalHost:80/Base")
+    assert policy.refusal("DELETE", "http://localhost/Base/v1/organizations/o/members/probe__x", None) is None
+    assert policy.refusal("DELETE", "http://localhost:8080/Base/v1/organizations/o/members/probe__x", None)
+    assert Policy("https://h").refusal("GET", "https://H:443/__admin", None) is None
+
+
+def test_redirects_are_not_followed() -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    class Redirect(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(301)
+            self.send_header("Location", "https://example.com/login")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        response = Client(Policy(base)).get(base + "/__admin")
+        assert response.status_code == 301  # answered, not followed (example.com would be refused)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -101,3 +101,17 @@ def test_no_429_no_suggestion(limiter: Limiter) -> None:
     client = Client(Policy(limiter.url))
     assert client.delete(limiter.url + PATH).status_code == 404
     assert client.traffic.rate_limited == 0 and client.traffic.suggested_rate() is None
+
+
+def test_traffic_is_plain_data_that_merges() -> None:
+    from dataclasses import asdict
+
+    from contract_tests.http import Traffic
+
+    a = Traffic(answered=10, rate_limited=1, waited_s=0.5, first_s=100.0, last_s=101.0)
+    b = Traffic(
+        **asdict(Traffic(answered=10, rate_limited=2, waited_s=1.0, exhausted=True, first_s=100.5, last_s=102.0))
+    )
+    a.merge(b)
+    assert (a.answered, a.rate_limited, a.waited_s, a.exhausted) == (20, 3, 1.5, True)
+    assert a.suggested_rate() == 10  # 20 answers over 2 s
