@@ -257,8 +257,11 @@ class Client(requests.Session):
             in_a_row += 1
 
     def _wait(self, response: requests.Response, in_a_row: int) -> float:
+        """Retry-After, or the back-off; from the second 429 in a row on, never less than half the back-off,
+        so that a target answering `Retry-After: 0` forever still uses up the run's total wait."""
         asked = retry_after(response.headers.get("retry-after"))
-        wait = asked if asked is not None else self.limits.backoff_s * 2**in_a_row
+        backoff = self.limits.backoff_s * 2**in_a_row
+        wait = backoff if asked is None else max(asked, backoff / 2 if in_a_row else 0.0)
         return min(wait, self.limits.max_wait_s)
 
     def _throttle(self) -> None:

@@ -89,12 +89,20 @@ def test_an_http_date_and_the_cap_on_each_wait(limiter: Limiter) -> None:
 
 def test_the_total_wait_is_bounded(limiter: Limiter) -> None:
     limiter.script = [(429, "0.2")] * 50
-    client = Client(Policy(limiter.url), limits=RateLimits(budget_s=0.5))
+    client = Client(Policy(limiter.url), limits=RateLimits(budget_s=0.5, backoff_s=0.1))
     with pytest.raises(RateLimited, match="429"):
         client.delete(limiter.url + PATH)
     assert client.traffic.exhausted and client.traffic.rate_limited == 3 and client.traffic.waited_s <= 0.5
     assert client.traffic.suggested_rate() == 1  # nothing was answered
     assert client.traffic.rate_limited == len(limiter.seen)
+
+
+def test_retry_after_zero_forever_still_ends(limiter: Limiter) -> None:
+    limiter.script = [(429, "0")] * 100
+    client = Client(Policy(limiter.url), limits=RateLimits(budget_s=0.3, backoff_s=0.05))
+    with pytest.raises(RateLimited):
+        client.delete(limiter.url + PATH)
+    assert 2 < client.traffic.rate_limited < 20
 
 
 def test_no_429_no_suggestion(limiter: Limiter) -> None:
