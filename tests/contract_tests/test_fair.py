@@ -1,7 +1,7 @@
 """The suite passes a correct deployment that differs from the stub in every way this file can cheaply add.
 
-Extra body properties everywhere, media-type parameters, gzip when asked, `Connection: close`, upper-case
-header names and a base path: the contracts allow all of them, so not one check may fail or go unexercised.
+Extra body properties everywhere, media-type parameters, gzip when asked, chunked bodies (no Content-Length),
+`Connection: close` and a base path: the contracts allow all of them, so no check may fail or go unexercised.
 """
 
 from __future__ import annotations
