@@ -73,14 +73,15 @@ class ZooHandler(BaseHTTPRequestHandler):
         deployment = self.server.deployment
         variant = deployment.variant
         data, content_type = deployment.encode(answer)
-        headers = [("Content-Type", content_type), *answer.headers]
+        headers = [("Server", self.version_string()), ("Date", self.date_time_string())]
+        headers += [("Content-Type", content_type), *answer.headers]
         if variant.gzip and accepts_gzip(self.headers.get_all("Accept-Encoding") or []):
             data = gzip.compress(data)
             headers += [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
         headers.append(("Transfer-Encoding", "chunked") if variant.chunked else ("Content-Length", str(len(data))))
         if variant.close:
             headers.append(("Connection", "close"))
-        self.send_response(answer.status)
+        self.send_response_only(answer.status)
         for name, value in headers:
             self.send_header(header_name(name, variant.header_case), value)
         self.end_headers()
