@@ -49,11 +49,26 @@ def run_member(member: Member, reports: Path) -> ZooRun:
     return ZooRun(member, run, seconds, statuses)
 
 
+def selected_members(session: pytest.Session) -> list[str]:
+    """The members the selected tests need: all of them unless only per-member tests were picked (`-k`)."""
+    names: set[str] = set()
+    for item in session.items:
+        if not isinstance(item, pytest.Function) or item.module is None or item.module.__name__ != __name__:
+            continue
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "name" in callspec.params:
+            names.add(callspec.params["name"])
+        elif "zoo" in item.fixturenames:
+            return list(MEMBERS)
+    return [name for name in MEMBERS if name in names]
+
+
 @pytest.fixture(scope="module")
-def zoo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ZooRun]]:
+def zoo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ZooRun]]:
     started = time.monotonic()
+    wanted = selected_members(request.session)
     # Slowest first (latency, rate limit), so the pool finishes together.
-    order = sorted(MEMBERS, key=lambda n: (MEMBERS[n].broken, MEMBERS[n].variant.latency_ms is None))
+    order = sorted(wanted, key=lambda n: (MEMBERS[n].broken, MEMBERS[n].variant.latency_ms is None))
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         futures = {name: pool.submit(run_member, MEMBERS[name], tmp_path_factory.mktemp("zoo")) for name in order}
         runs = {name: future.result() for name, future in futures.items()}
