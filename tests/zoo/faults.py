@@ -137,6 +137,18 @@ def _recoup_refuses_bearer(request: Request, world: World) -> Request | Answer:
     return request
 
 
+def _recoup_api_key_204(request: Request, answer: Answer, world: World) -> Answer:
+    if _is_recoup(request) and answer.status == 200 and request.values("x-api-key"):
+        return Answer(204, b"", effect=answer.effect)
+    return answer
+
+
+def _recoup_bearer_202(request: Request, answer: Answer, world: World) -> Answer:
+    if _is_recoup(request) and answer.status == 200 and request.values("authorization"):
+        return answer.but(status=202)
+    return answer
+
+
 def _recoup_missing_ok(request: Request, world: World) -> Request | Answer:
     missing = any(not request.params(name) for name in recoup.PARAMETERS)
     if _is_recoup(request) and missing and _recoup_authenticated(request, world):
@@ -319,6 +331,8 @@ FAULTS: dict[str, Fault] = {
     "recoup any credential accepted": Fault("recoup", before=_recoup_any_credential),
     "recoup x-api-key refused": Fault("recoup", before=_recoup_refuses_api_keys),
     "recoup bearer refused": Fault("recoup", before=_recoup_refuses_bearer),
+    "recoup x-api-key removals answered 204": Fault("recoup", after=_recoup_api_key_204),
+    "recoup bearer removals answered 202": Fault("recoup", after=_recoup_bearer_202),
     "recoup missing parameter answered 200": Fault("recoup", before=_recoup_missing_ok),
     "recoup malformed ids read as unknown ones": Fault("recoup", before=_recoup_malformed_as_unknown),
     "recoup repeated parameter: last wins": Fault("recoup", before=_recoup_last_wins),

@@ -20,6 +20,9 @@ class Member:
     implementation: str = "stdlib"  # "stdlib", "starlette", or "file server" (python3 -m http.server)
     vendors: tuple[str, ...] = BOTH  # the vendors a run of the suite tests
     catches: tuple[str, ...] = ()  # broken members: the check ids the suite must report as failed
+    # Variables a suite may instead stop on (exit 2, "refused") before any check runs: a server that refuses
+    # a credential outright cannot be told apart from a wrong setting by a pre-flight request.
+    refused: tuple[str, ...] = ()
 
     @property
     def broken(self) -> bool:
@@ -72,8 +75,8 @@ CORRECT: dict[str, Member] = {
 }
 
 
-def _broken(fault: str, vendor: str, *checks: str, description: str = "") -> Member:
-    return Member(description or fault, Variant(fault=fault), vendors=(vendor,), catches=checks)
+def _broken(fault: str, vendor: str, *checks: str, description: str = "", refused: tuple[str, ...] = ()) -> Member:
+    return Member(description or fault, Variant(fault=fault), vendors=(vendor,), catches=checks, refused=refused)
 
 
 BROKEN: dict[str, Member] = {
@@ -94,8 +97,24 @@ BROKEN: dict[str, Member] = {
         "recoup anonymous callers accepted", "recoup", "recoup.rejects_missing_credentials"
     ),
     "recoup-any-credential": _broken("recoup any credential accepted", "recoup", "recoup.rejects_unknown_credentials"),
-    "recoup-api-key-refused": _broken("recoup x-api-key refused", "recoup", "recoup.accepts_api_key"),
-    "recoup-bearer-refused": _broken("recoup bearer refused", "recoup", "recoup.accepts_bearer_token"),
+    "recoup-api-key-refused": _broken(
+        "recoup x-api-key refused", "recoup", "recoup.accepts_api_key", refused=("RECOUP_API_KEY",)
+    ),
+    "recoup-bearer-refused": _broken(
+        "recoup bearer refused", "recoup", "recoup.accepts_bearer_token", refused=("RECOUP_BEARER_TOKEN",)
+    ),
+    "recoup-api-key-204": _broken(
+        "recoup x-api-key removals answered 204",
+        "recoup",
+        "recoup.accepts_api_key",
+        description="removals authenticated with x-api-key answer 204 No Content instead of 200 success",
+    ),
+    "recoup-bearer-202": _broken(
+        "recoup bearer removals answered 202",
+        "recoup",
+        "recoup.accepts_bearer_token",
+        description="removals authenticated with a bearer token answer 202 Accepted instead of 200",
+    ),
     "recoup-missing-parameter-200": _broken(
         "recoup missing parameter answered 200", "recoup", "recoup.rejects_missing_parameters"
     ),
@@ -129,6 +148,7 @@ BROKEN: dict[str, Member] = {
         "recoup",
         "recoup.removal_is_idempotent",
         description="401 to every removal: two equal answers, neither of them the documented success",
+        refused=("RECOUP_API_KEY", "RECOUP_BEARER_TOKEN"),
     ),
     "recoup-file-server": Member(
         "python3 -m http.server: 501 HTML to every DELETE (two equal answers, neither a success)",
