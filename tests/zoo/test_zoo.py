@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import resource
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -66,20 +67,28 @@ def selected_members(session: pytest.Session) -> list[str]:
 
 @pytest.fixture(scope="module")
 def zoo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ZooRun]]:
-    started = time.monotonic()
+    started, cpu = time.monotonic(), _cpu()
     wanted = selected_members(request.session)
     # Slowest first (latency, rate limit), so the pool finishes together.
     order = sorted(wanted, key=lambda n: (MEMBERS[n].broken, MEMBERS[n].variant.latency_ms is None))
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         futures = {name: pool.submit(run_member, MEMBERS[name], tmp_path_factory.mktemp("zoo")) for name in order}
         runs = {name: future.result() for name, future in futures.items()}
-    _write_summary(runs, time.monotonic() - started)
+    servers_s, suites_s = (now - before for now, before in zip(_cpu(), cpu, strict=True))
+    _write_summary(runs, time.monotonic() - started, servers_s, suites_s)
     yield runs
 
 
-def _write_summary(runs: dict[str, ZooRun], wall_s: float) -> None:
+def _cpu() -> tuple[float, float]:
+    """CPU seconds of this process (the zoo servers' threads) and of its finished children (the suite runs)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+def _write_summary(runs: dict[str, ZooRun], wall_s: float, servers_s: float, suites_s: float) -> None:
     doc = {
         "wall_s": round(wall_s, 1),
+        "cpu_s": {"servers": round(servers_s, 1), "suite_runs": round(suites_s, 1)},
         "workers": WORKERS,
         "examples": EXAMPLES,
         "members": {
