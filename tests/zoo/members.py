@@ -1,0 +1,189 @@
+"""The zoo's members, as data: name -> what the deployment is, and for broken ones the checks that must fail.
+
+Correct members differ from a plain deployment only in ways specs/recoup.yaml and specs/turso.yaml allow;
+the suite must pass each. Broken members each break one rule; the suite must fail each and name the check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .variant import RateLimit, Variant
+
+BOTH = ("recoup", "turso")
+
+
+@dataclass(frozen=True)
+class Member:
+    description: str
+    variant: Variant = field(default_factory=Variant)
+    implementation: str = "stdlib"  # "stdlib", "starlette", or "file server" (python3 -m http.server)
+    vendors: tuple[str, ...] = BOTH  # the vendors a run of the suite tests
+    catches: tuple[str, ...] = ()  # broken members: the check ids the suite must report as failed
+    # Variables a suite may instead stop on (exit 2, "refused") before any check runs: a server that refuses
+    # a credential outright cannot be told apart from a wrong setting by a pre-flight request.
+    refused: tuple[str, ...] = ()
+
+    @property
+    def broken(self) -> bool:
+        return bool(self.catches)
+
+
+EVERYTHING = Variant(
+    base_path="/edge/recoup-turso",
+    extra_properties=True,
+    media_type='Application/JSON; charset="UTF-8"',
+    header_case="upper",
+    gzip=True,
+    chunked=True,
+    close=True,
+    latency_ms=(0.5, 2.5),
+    rate_limit=RateLimit(quota=100),
+    wording="alternate",
+)
+
+CORRECT: dict[str, Member] = {
+    "plain": Member("the zoo's own deployment with no differences: the baseline of every other member"),
+    "extra-properties": Member(
+        "every body, success and error, carries request_id and a nested meta object",
+        Variant(extra_properties=True),
+    ),
+    "media-type-and-header-case": Member(
+        "Content-Type: application/json; charset=utf-8, every response header name in lower case",
+        Variant(media_type="application/json; charset=utf-8", header_case="lower"),
+    ),
+    "gzip": Member("bodies gzip-compressed whenever Accept-Encoding allows it", Variant(gzip=True)),
+    "chunked": Member("Transfer-Encoding: chunked bodies in 16-byte chunks, no Content-Length", Variant(chunked=True)),
+    "connection-close": Member("Connection: close on every answer: no connection reuse", Variant(close=True)),
+    "latency": Member("1-4 ms of random latency per answer", Variant(latency_ms=(1.0, 4.0))),
+    "base-path": Member(
+        "both vendors served under /gateway/v2 (URL=http://127.0.0.1:PORT/gateway/v2); 404 elsewhere",
+        Variant(base_path="/gateway/v2"),
+    ),
+    "rate-limited": Member(
+        "a quota of 100 requests per credential, then 429 with Retry-After: 1; renewed a second later",
+        Variant(rate_limit=RateLimit(quota=100)),
+    ),
+    "other-wording": Member(
+        "its own error texts for every error; the Turso 404 still names the user and the organization",
+        Variant(wording="alternate"),
+    ),
+    "everything-at-once": Member("all the differences above together, under /edge/recoup-turso", EVERYTHING),
+    "starlette": Member(
+        "a separate implementation: a bare Starlette app served by uvicorn", implementation="starlette"
+    ),
+}
+
+
+def _broken(fault: str, vendor: str, *checks: str, description: str = "", refused: tuple[str, ...] = ()) -> Member:
+    return Member(description or fault, Variant(fault=fault), vendors=(vendor,), catches=checks, refused=refused)
+
+
+BROKEN: dict[str, Member] = {
+    "recoup-500-on-failure": _broken(
+        "recoup 500 on malformed account_id",
+        "recoup",
+        "recoup.no_server_errors",
+        description="the real server's drift: an undocumented 500 when it fails (here: a non-UUID account_id)",
+    ),
+    "recoup-404-unknown-org": _broken(
+        "recoup 404 for unknown organizations", "recoup", "recoup.documented_status_codes"
+    ),
+    "recoup-200-text-plain": _broken("recoup 200 labelled text/plain", "recoup", "recoup.documented_content_type"),
+    "recoup-200-status-ok": _broken("recoup 200 body status ok", "recoup", "recoup.response_matches_schema"),
+    "recoup-invalid-input-200": _broken("recoup invalid input answered 200", "recoup", "recoup.invalid_input_rejected"),
+    "recoup-only-v4-uuids": _broken("recoup only version-4 UUIDs", "recoup", "recoup.valid_input_accepted"),
+    "recoup-anonymous-accepted": _broken(
+        "recoup anonymous callers accepted", "recoup", "recoup.rejects_missing_credentials"
+    ),
+    "recoup-any-credential": _broken("recoup any credential accepted", "recoup", "recoup.rejects_unknown_credentials"),
+    "recoup-api-key-refused": _broken(
+        "recoup x-api-key refused", "recoup", "recoup.accepts_api_key", refused=("RECOUP_API_KEY",)
+    ),
+    "recoup-bearer-refused": _broken(
+        "recoup bearer refused", "recoup", "recoup.accepts_bearer_token", refused=("RECOUP_BEARER_TOKEN",)
+    ),
+    "recoup-api-key-204": _broken(
+        "recoup x-api-key removals answered 204",
+        "recoup",
+        "recoup.accepts_api_key",
+        description="removals authenticated with x-api-key answer 204 No Content instead of 200 success",
+    ),
+    "recoup-bearer-202": _broken(
+        "recoup bearer removals answered 202",
+        "recoup",
+        "recoup.accepts_bearer_token",
+        description="removals authenticated with a bearer token answer 202 Accepted instead of 200",
+    ),
+    "recoup-missing-parameter-200": _broken(
+        "recoup missing parameter answered 200", "recoup", "recoup.rejects_missing_parameters"
+    ),
+    "recoup-malformed-as-unknown": _broken(
+        "recoup malformed ids read as unknown ones", "recoup", "recoup.rejects_malformed_parameters"
+    ),
+    "recoup-last-value-wins": _broken(
+        "recoup repeated parameter: last wins", "recoup", "recoup.rejects_repeated_parameters"
+    ),
+    "recoup-unknown-org-allowed": _broken(
+        "recoup unknown organizations allowed", "recoup", "recoup.forbids_outside_organizations"
+    ),
+    "recoup-foreign-org-allowed": _broken(
+        "recoup foreign organization allowed", "recoup", "recoup.forbids_foreign_organization"
+    ),
+    "recoup-non-member-404": _broken("recoup non-member removal 404", "recoup", "recoup.removes_non_member"),
+    "recoup-repeat-404": _broken("recoup repeated removal 404", "recoup", "recoup.removal_is_idempotent"),
+    "recoup-member-removal-403": _broken("recoup member removal 403", "recoup", "recoup.removes_disposable_member"),
+    "recoup-former-member-404": _broken(
+        "recoup former member removal 404", "recoup", "recoup.disposable_removal_is_idempotent"
+    ),
+    "recoup-error-without-status": _broken("recoup errors without status", "recoup", "recoup.error_body"),
+    "recoup-unknown-key-message": _broken(
+        "recoup unknown-key 401 with message",
+        "recoup",
+        "recoup.error_body",
+        description='the real server\'s drift: unknown-key 401 body {"status": "error", "message": "Unauthorized"}',
+    ),
+    "recoup-401-always": _broken(
+        "recoup 401 to every removal",
+        "recoup",
+        "recoup.removal_is_idempotent",
+        description="401 to every removal: two equal answers, neither of them the documented success",
+        refused=("RECOUP_API_KEY", "RECOUP_BEARER_TOKEN"),
+    ),
+    "recoup-file-server": Member(
+        "python3 -m http.server: 501 HTML to every DELETE (two equal answers, neither a success)",
+        implementation="file server",
+        vendors=("recoup",),
+        catches=("recoup.removal_is_idempotent",),
+    ),
+    "turso-500-odd-username": _broken("turso 500 on odd usernames", "turso", "turso.no_server_errors"),
+    "turso-410-non-member": _broken("turso 410 for non-members", "turso", "turso.documented_status_codes"),
+    "turso-404-text-html": _broken("turso 404 labelled text/html", "turso", "turso.documented_content_type"),
+    "turso-404-message": _broken("turso 404 body with message", "turso", "turso.response_matches_schema"),
+    "turso-400-underscore": _broken("turso 400 for underscores", "turso", "turso.valid_input_accepted"),
+    "turso-anonymous-accepted": _broken(
+        "turso anonymous callers accepted", "turso", "turso.rejects_missing_credentials"
+    ),
+    "turso-any-token": _broken("turso any token accepted", "turso", "turso.rejects_unknown_credentials"),
+    "turso-non-member-200": _broken("turso non-member removal 200", "turso", "turso.rejects_non_member"),
+    "turso-vague-404": _broken("turso vague 404", "turso", "turso.not_found_names_user_and_org"),
+    "turso-removal-body-renamed": _broken("turso removal body renamed", "turso", "turso.removes_disposable_member"),
+    "turso-removal-forgotten": _broken("turso removal forgotten", "turso", "turso.removal_persists"),
+    "turso-401-message": _broken("turso 401 body with message", "turso", "turso.error_body"),
+    "turso-empty-200": _broken(
+        "turso empty 200 body",
+        "turso",
+        "turso.removes_disposable_member",
+        description="an empty 200 body on removal (breaks @tursodatabase/api clients)",
+    ),
+}
+
+# Checks no deployment can break in a way the suite could see, with the reason.
+UNCOVERABLE: dict[str, str] = {
+    "turso.invalid_input_rejected": (
+        "turso.yaml's two path parameters are plain strings: every value is valid input, so there is no "
+        "invalid input to reject"
+    ),
+}
+
+MEMBERS: dict[str, Member] = {**CORRECT, **BROKEN}
