@@ -18,6 +18,8 @@ import yaml
 
 from mock_server.core.seed import DEMO_KEYS
 
+from .concurrency import WorkersError, parse_workers
+
 VENDORS = ("recoup", "turso")
 # The variables that describe a target are the names of the stub seed's `demo:` block, by design.
 TARGET_VARIABLES = DEMO_KEYS
@@ -46,6 +48,7 @@ class Config:
     """The target variables that are configured (non-empty), by name."""
     explicit: frozenset[str] = frozenset()
     """Which of `values` the user set; the others are demo defaults."""
+    workers: int | None = None  # concurrent workers (WORKERS); None: the mode's default, see concurrency.py
 
     @property
     def mode(self) -> str:
@@ -84,6 +87,11 @@ def parse_config(argv: Sequence[str], env: Mapping[str, str]) -> Config:
         help=f"generated cases per property (EXAMPLES, {DEFAULT_EXAMPLES})",
     )
     p.add_argument("--only", default="", help="comma-separated check names: run only these checks")
+    p.add_argument(
+        "--workers",
+        default=env.get("WORKERS", ""),
+        help="concurrent workers (WORKERS; 8 against a URL, 1 in stub mode)",
+    )
     p.add_argument("--reports", type=Path, default=DEFAULT_REPORTS, help=f"report folder ({DEFAULT_REPORTS})")
     a = p.parse_args(list(argv))
     config = Config(
@@ -93,6 +101,7 @@ def parse_config(argv: Sequence[str], env: Mapping[str, str]) -> Config:
         examples=_examples(a.examples),
         only=tuple(n.strip() for n in a.only.split(",") if n.strip()),
         reports=a.reports,
+        workers=_workers(a.workers),
     )
     if config.url is None:
         return config.with_values(demo_values(), frozenset())
@@ -151,6 +160,13 @@ def _rate(text: str) -> float | None:
     if not rate > 0:
         raise ConfigError(f"RATE={text!r}: give a number of requests per second greater than 0")
     return rate
+
+
+def _workers(text: str) -> int | None:
+    try:
+        return parse_workers(text)
+    except WorkersError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _examples(text: str) -> int:

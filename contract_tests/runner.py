@@ -16,8 +16,9 @@ from typing import TextIO
 import pytest
 import requests
 
-from . import report
+from . import parallel, report
 from .checks import Check
+from .concurrency import worker_count
 from .config import Config, ConfigError
 from .http import Client, Policy
 from .plugin import ContractPlugin
@@ -74,8 +75,12 @@ def _run(config: Config, url: str, checks: list[Check], started: float, out: Tex
         file=out,
         flush=True,
     )
+    # Concurrent runs (parallel.py): with several workers, xdist workers rebuild the suite and report back.
+    parallel_args, parallel_plugins = parallel.extras(
+        suite, worker_count(config.workers, config.mode, len(checks)), out
+    )
     tests_started = time.monotonic()
-    code = pytest.main(_pytest_args(config), plugins=[ContractPlugin(suite)])
+    code = pytest.main(_pytest_args(config) + parallel_args, plugins=[ContractPlugin(suite), *parallel_plugins])
     tests_s = time.monotonic() - tests_started
     outcomes = suite.results.outcomes()
     exit_code = _exit_code(int(code), outcomes)

@@ -1,0 +1,121 @@
+"""Concurrent runs, the controller's side: pytest-xdist workers, each rebuilding the suite from a description.
+
+The tests of a run are independent, except where two tests feed one check (a check's verdict can depend on
+what an earlier test of it recorded); such tests form one group, which one worker runs in order. A test is
+never split, so the requests of a stateful sequence (remove the disposable member, remove it again) are
+never interleaved with each other. Every worker sends back its findings (`transport`), which are added to
+the controller's results, so the table, summary.json, JUnit XML and the exit code come out as in a
+sequential run.
+"""
+
+from __future__ import annotations
+
+import pickle
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+import pytest
+
+from .config import Config
+from .http import Policy
+from .suite import Suite
+from .target import Target
+from .transport import absorb
+
+KEY = "contract_run"  # in workerinput: the pickled RunDescription; in workeroutput: the worker's findings
+GROUP = "contract-checks-"  # xdist_group names: tests that share a check
+WORKER_PLUGIN = "contract_tests.worker"
+
+
+@dataclass(frozen=True)
+class RunDescription:
+    """Everything a worker needs to rebuild the controller's suite."""
+
+    config: Config
+    target: Target
+    policy: Policy
+    secrets: dict[str, str] = field(default_factory=dict)
+    epoch: float = 0.0  # time.monotonic() at which the shared RATE schedule starts
+
+
+def extras(suite: Suite, workers: int, out: TextIO) -> tuple[list[str], list[object]]:
+    """The pytest arguments and plugins a run with `workers` workers adds; none for a sequential run."""
+    if workers <= 1:
+        return [], []
+    print(f"  {workers} concurrent workers (WORKERS=1 runs the tests one after another)", file=out, flush=True)
+    return pytest_args(workers), [Coordinator(suite)]
+
+
+def pytest_args(workers: int) -> list[str]:
+    return ["-n", str(workers), "--dist", "loadgroup", "-p", WORKER_PLUGIN]
+
+
+def groups(checks_per_test: Sequence[Sequence[str]]) -> list[int | None]:
+    """For each test (given as the ids of its checks), the group it must share a worker with, or None.
+
+    Tests are grouped when they feed a check in common, directly or through other tests.
+    """
+    parent = list(range(len(checks_per_test)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, checks in enumerate(checks_per_test):
+        for check in checks:
+            if check in owner:
+                parent[root(i)] = root(owner[check])
+            else:
+                owner[check] = i
+    sizes: dict[int, int] = {}
+    for i in range(len(parent)):
+        sizes[root(i)] = sizes.get(root(i), 0) + 1
+    return [root(i) if sizes[root(i)] > 1 else None for i in range(len(parent))]
+
+
+def ungrouped(nodeid: str) -> str:
+    """A test id without the group suffix xdist adds ("...::test_x@contract-checks-3" -> "...::test_x")."""
+    head, sep, tail = nodeid.rpartition("@" + GROUP)
+    return head if sep and tail.isdigit() else nodeid
+
+
+class Coordinator:
+    """The controller's plugin: hands the description to each worker and adds up what they send back."""
+
+    def __init__(self, suite: Suite) -> None:
+        self.suite = suite
+        self.description = RunDescription(
+            suite.config,
+            suite.target,
+            suite.client.policy,
+            dict(suite.client.secrets),
+            epoch=time.monotonic(),
+        )
+        self._payload = pickle.dumps(self.description)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput[KEY] = self._payload
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        output = getattr(node, "workeroutput", None) or {}
+        data = output.get(KEY)
+        if isinstance(data, bytes):
+            absorb(self.suite, data)
+        worker = node.gateway.id
+        if error is not None or data is None:
+            self.suite.results.other_failures.append(
+                f"worker {worker} stopped before reporting its results ({error or 'no results'}); "
+                "its tests are not counted (run with WORKERS=1 to see the cause)"
+            )
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # Reports name tests as a sequential run does, whatever group a test ran in.
+        report.nodeid = ungrouped(report.nodeid)
