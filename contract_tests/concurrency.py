@@ -72,7 +72,7 @@ class Lane:
         step = self.lanes * self.interval
         first = self.epoch + self.index * self.interval
         k = max(0, math.ceil((earliest - first) / step - 1e-9))
-        return first + k * step
+        return max(first + k * step, earliest)  # the max only absorbs rounding (under 1e-9 of a turn)
 
 
 class LanePacer:

@@ -1,0 +1,94 @@
+"""Concurrent runs: which tests share a worker, and a concurrent run's verdicts are the sequential run's."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+from contract_tests.parallel import GROUP, groups, ungrouped
+from mock_server.background import BackgroundStub
+from mock_server.web.http import ASGIApp
+
+from . import broken
+from .cli import Run, run_suite
+
+
+def test_tests_that_feed_one_check_share_a_group() -> None:
+    found = groups(
+        [
+            ["recoup.no_server_errors", "recoup.error_body"],  # conformance
+            ["recoup.error_body"],  # error bodies
+            ["recoup.accepts_api_key"],
+            ["turso.error_body", "turso.no_server_errors"],
+            ["turso.error_body"],
+            ["recoup.removes_disposable_member", "recoup.disposable_removal_is_idempotent"],
+            [],
+        ]
+    )
+    assert found[0] is not None and found[0] == found[1]
+    assert found[3] is not None and found[3] == found[4] and found[3] != found[0]
+    assert found[2] is None and found[5] is None and found[6] is None  # alone: any worker
+
+
+def test_groups_join_through_a_chain_of_checks() -> None:
+    found = groups([["a"], ["a", "b"], ["b", "c"], ["c"], ["d"]])
+    assert found[0] == found[1] == found[2] == found[3] is not None
+    assert found[4] is None
+
+
+def test_reports_name_tests_without_the_group_suffix() -> None:
+    base = "contract_tests/test_error_bodies.py::test_recoup_error_body"
+    assert ungrouped(f"{base}@{GROUP}3") == base
+    assert ungrouped(base) == base
+    assert ungrouped(f"{base}[x@{GROUP}3y]") == f"{base}[x@{GROUP}3y]"  # only a suffix xdist added
+    assert ungrouped("t.py::test[a@b]@other") == "t.py::test[a@b]@other"
+
+
+def _broken_in_three_ways(app: ASGIApp) -> ASGIApp:
+    """Fails one check that two tests feed (error_body), a stateful one, and a plain property."""
+    layers: list[Callable[[ASGIApp], ASGIApp]] = [
+        broken.BROKEN["Recoup error with message"][0],
+        broken.BROKEN["repeated disposable removal 404"][0],
+        broken.BROKEN["Turso 404 text vague"][0],
+    ]
+    for wrap in layers:
+        app = wrap(app)
+    return app
+
+
+def _tests(run: Run) -> dict[str, str]:
+    """Test name -> pytest outcome, from the JUnit XML."""
+    out = {}
+    for case in ET.parse(run.reports / "junit.xml").getroot().iter("testcase"):
+        failed = case.find("failure") is not None or case.find("error") is not None
+        out[f"{case.get('classname')}::{case.get('name')}"] = "failed" if failed else "passed"
+    return out
+
+
+def test_a_concurrent_run_gives_the_sequential_verdicts(tmp_path: Path) -> None:
+    runs = {}
+    for workers in ("1", "3"):  # a fresh deployment each: the broken layers remember what they answered
+        with BackgroundStub(wrap=_broken_in_three_ways) as stub:
+            args = ("--url", stub.url, "--examples", "8")
+            runs[workers] = run_suite(tmp_path / workers, *args, env={"WORKERS": workers})
+    sequential, concurrent = runs["1"], runs["3"]
+    assert "3 concurrent workers" in concurrent.output and "concurrent workers" not in sequential.output
+    assert concurrent.code == sequential.code == 1, concurrent.output
+    outcomes = concurrent.outcomes()
+    assert outcomes == sequential.outcomes(), concurrent.output
+    for check in ("recoup.error_body", "recoup.disposable_removal_is_idempotent", "turso.not_found_names_user_and_org"):
+        assert outcomes[check] == "fail" and f"{check} FAILED" in concurrent.output, concurrent.output
+    assert list(outcomes.values()).count("pass") > 20
+    assert _tests(concurrent) == _tests(sequential)
+    assert GROUP not in (concurrent.reports / "junit.xml").read_text()
+    seq, conc = sequential.summary(), concurrent.summary()
+    assert conc["generated_cases"] > 0 and conc["requests"] >= conc["generated_cases"]
+    assert [r["cases"] > 0 for r in conc["results"]] == [r["cases"] > 0 for r in seq["results"]]
+
+
+def test_stub_mode_gives_each_worker_a_stub_of_its_own(tmp_path: Path) -> None:
+    run = run_suite(tmp_path, "--examples", "3", "--api", "turso", env={"WORKERS": "2"})
+    assert "2 concurrent workers" in run.output
+    assert run.code == 0, run.output
+    assert set(run.outcomes().values()) == {"pass"}, run.output
