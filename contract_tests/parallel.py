@@ -23,6 +23,8 @@ from .http import Policy
 from .suite import Suite
 from .target import Target
 from .transport import absorb
+from .zygote import Zygote, preload_modules
+from .zygote import usable as zygote_usable
 
 KEY = "contract_run"  # in workerinput: the pickled RunDescription; in workeroutput: the worker's findings
 GROUP = "contract-checks-"  # xdist_group names: tests that share a check
@@ -44,12 +46,15 @@ def extras(suite: Suite, workers: int, out: TextIO) -> tuple[list[str], list[obj
     """The pytest arguments and plugins a run with `workers` workers adds; none for a sequential run."""
     if workers <= 1:
         return [], []
-    print(f"  {workers} concurrent workers (WORKERS=1 runs the tests one after another)", file=out, flush=True)
-    return pytest_args(workers), [Coordinator(suite)]
+    factory = Zygote(preload_modules()).start() if zygote_usable() else None
+    how = ", forked from one preloaded process" if factory is not None else ""
+    print(f"  {workers} concurrent workers{how} (WORKERS=1 runs the tests one after another)", file=out, flush=True)
+    return pytest_args(workers, factory), [Coordinator(suite, factory)]
 
 
-def pytest_args(workers: int) -> list[str]:
-    return ["-n", str(workers), "--dist", "loadgroup", "-p", WORKER_PLUGIN]
+def pytest_args(workers: int, factory: Zygote | None = None) -> list[str]:
+    start = ["--tx", factory.tx(workers)] if factory is not None else ["-n", str(workers)]
+    return [*start, "--dist", "loadgroup", "-p", WORKER_PLUGIN]
 
 
 def groups(checks_per_test: Sequence[Sequence[str]]) -> list[int | None]:
@@ -87,8 +92,9 @@ def ungrouped(nodeid: str) -> str:
 class Coordinator:
     """The controller's plugin: hands the description to each worker and adds up what they send back."""
 
-    def __init__(self, suite: Suite) -> None:
+    def __init__(self, suite: Suite, factory: Zygote | None = None) -> None:
         self.suite = suite
+        self.factory = factory
         self.description = RunDescription(
             suite.config,
             suite.target,
@@ -114,6 +120,10 @@ class Coordinator:
                 f"worker {worker} stopped before reporting its results ({error or 'no results'}); "
                 "its tests are not counted (run with WORKERS=1 to see the cause)"
             )
+
+    def pytest_unconfigure(self) -> None:
+        if self.factory is not None:
+            self.factory.stop()
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
