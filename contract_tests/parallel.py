@@ -11,15 +11,19 @@ sequential run.
 from __future__ import annotations
 
 import pickle
+import shutil
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TextIO
 
 import pytest
 
 from .config import Config
 from .http import Policy
+from .scheduling import GroupScheduling
 from .suite import Suite
 from .target import Target
 from .transport import absorb
@@ -27,7 +31,6 @@ from .zygote import Zygote, preload_modules
 from .zygote import usable as zygote_usable
 
 KEY = "contract_run"  # in workerinput: the pickled RunDescription; in workeroutput: the worker's findings
-GROUP = "contract-checks-"  # xdist_group names: tests that share a check
 WORKER_PLUGIN = "contract_tests.worker"
 
 
@@ -40,6 +43,7 @@ class RunDescription:
     policy: Policy
     secrets: dict[str, str] = field(default_factory=dict)
     epoch: float = 0.0  # time.monotonic() at which the shared RATE schedule starts
+    groups_file: str = ""  # where the workers write which tests share a worker (`scheduling`)
 
 
 def extras(suite: Suite, workers: int, out: TextIO) -> tuple[list[str], list[object]]:
@@ -54,7 +58,7 @@ def extras(suite: Suite, workers: int, out: TextIO) -> tuple[list[str], list[obj
 
 def pytest_args(workers: int, factory: Zygote | None = None) -> list[str]:
     start = ["--tx", factory.tx(workers)] if factory is not None else ["-n", str(workers)]
-    return [*start, "--dist", "loadgroup", "-p", WORKER_PLUGIN]
+    return [*start, "--dist", "load", "-p", WORKER_PLUGIN]  # the scheduler is `scheduling.GroupScheduling`
 
 
 def groups(checks_per_test: Sequence[Sequence[str]]) -> list[int | None]:
@@ -83,26 +87,26 @@ def groups(checks_per_test: Sequence[Sequence[str]]) -> list[int | None]:
     return [root(i) if sizes[root(i)] > 1 else None for i in range(len(parent))]
 
 
-def ungrouped(nodeid: str) -> str:
-    """A test id without the group suffix xdist adds ("...::test_x@contract-checks-3" -> "...::test_x")."""
-    head, sep, tail = nodeid.rpartition("@" + GROUP)
-    return head if sep and tail.isdigit() else nodeid
-
-
 class Coordinator:
     """The controller's plugin: hands the description to each worker and adds up what they send back."""
 
     def __init__(self, suite: Suite, factory: Zygote | None = None) -> None:
         self.suite = suite
         self.factory = factory
+        self._dir = Path(tempfile.mkdtemp(prefix="contract-groups-"))
         self.description = RunDescription(
             suite.config,
             suite.target,
             suite.client.policy,
             dict(suite.client.secrets),
             epoch=time.monotonic(),
+            groups_file=str(self._dir / "groups.json"),
         )
         self._payload = pickle.dumps(self.description)
+
+    @pytest.hookimpl(tryfirst=True, optionalhook=True)
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> GroupScheduling:
+        return GroupScheduling(config, log, Path(self.description.groups_file))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
@@ -124,8 +128,4 @@ class Coordinator:
     def pytest_unconfigure(self) -> None:
         if self.factory is not None:
             self.factory.stop()
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        # Reports name tests as a sequential run does, whatever group a test ran in.
-        report.nodeid = ungrouped(report.nodeid)
+        shutil.rmtree(self._dir, ignore_errors=True)

@@ -2,7 +2,7 @@
 
 The controller process loads it too, where it does nothing. In a worker it rebuilds the suite from the
 controller's description (`parallel.RunDescription`), with a client of its own that takes its lane of RATE,
-marks the tests that must share a worker (`parallel.groups`), and hands its findings back at the end. In stub
+says which tests must share a worker (`parallel.groups`, `scheduling`), and hands its findings back at the end. In stub
 mode each worker starts a stub of its own, since every test begins by resetting the stub it talks to.
 """
 
@@ -11,15 +11,17 @@ from __future__ import annotations
 import pickle
 from contextlib import ExitStack
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .concurrency import Lane, pace
 from .http import Client
-from .parallel import GROUP, KEY, RunDescription, groups
+from .parallel import KEY, RunDescription, groups
 from .plugin import MARKER, ContractPlugin
 from .report import Results
+from .scheduling import write_groups
 from .suite import Suite, select
 from .transport import snapshot
 
@@ -52,14 +54,14 @@ class Worker:
         if config.rate:
             pace(client, Lane(config.rate, index, count, description.epoch))
         self.suite = Suite(config, target, client, Results(select(config)))
+        self.groups_file = description.groups_file
 
-    @pytest.hookimpl(tryfirst=True)
+    @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        """Tests that feed a check in common get one xdist_group, so one worker runs them in order."""
+        """Tests that feed a check in common form a group, which the scheduler gives to one worker."""
         found = groups([self._check_ids(item) for item in items])
-        for item, group in zip(items, found, strict=True):
-            if group is not None:
-                item.add_marker(pytest.mark.xdist_group(f"{GROUP}{group}"))
+        mapping = {item.nodeid: group for item, group in zip(items, found, strict=True) if group is not None}
+        write_groups(Path(self.groups_file), mapping)
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:

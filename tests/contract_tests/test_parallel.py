@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from contract_tests import zygote
-from contract_tests.parallel import GROUP, groups, ungrouped
+from contract_tests.parallel import groups
+from contract_tests.scheduling import read_groups, write_groups
 from mock_server.background import BackgroundStub
 from mock_server.web.http import ASGIApp
 
@@ -38,12 +42,14 @@ def test_groups_join_through_a_chain_of_checks() -> None:
     assert found[4] is None
 
 
-def test_reports_name_tests_without_the_group_suffix() -> None:
-    base = "contract_tests/test_error_bodies.py::test_recoup_error_body"
-    assert ungrouped(f"{base}@{GROUP}3") == base
-    assert ungrouped(base) == base
-    assert ungrouped(f"{base}[x@{GROUP}3y]") == f"{base}[x@{GROUP}3y]"  # only a suffix xdist added
-    assert ungrouped("t.py::test[a@b]@other") == "t.py::test[a@b]@other"
+def test_the_scheduler_gives_each_group_one_scope(tmp_path: Path) -> None:
+    path = tmp_path / "groups.json"
+    write_groups(path, {"t.py::test_a": 3, "u.py::test_b[x]": 3})
+    write_groups(path, {"t.py::test_a": 3, "u.py::test_b[x]": 3})  # every worker writes the same map
+    assert read_groups(path) == {"t.py::test_a": 3, "u.py::test_b[x]": 3}
+    assert [p.name for p in tmp_path.iterdir()] == ["groups.json"]
+    with pytest.raises(RuntimeError, match="no worker wrote"):
+        read_groups(tmp_path / "missing.json")
 
 
 def _broken_in_three_ways(app: ASGIApp) -> ASGIApp:
@@ -72,7 +78,9 @@ def test_a_concurrent_run_gives_the_sequential_verdicts(tmp_path: Path) -> None:
     for workers in ("1", "3"):  # a fresh deployment each: the broken layers remember what they answered
         with BackgroundStub(wrap=_broken_in_three_ways) as stub:
             args = ("--url", stub.url, "--examples", "8")
-            runs[workers] = run_suite(tmp_path / workers, *args, env={"WORKERS": workers})
+            # -vv: pytest names the worker of each test
+            env = {"WORKERS": workers, "PYTEST_ADDOPTS": "-vv"}
+            runs[workers] = run_suite(tmp_path / workers, *args, env=env)
     sequential, concurrent = runs["1"], runs["3"]
     assert "3 concurrent workers" in concurrent.output and "concurrent workers" not in sequential.output
     if zygote.usable():  # here, as in the suite's controller: one thread
@@ -84,7 +92,11 @@ def test_a_concurrent_run_gives_the_sequential_verdicts(tmp_path: Path) -> None:
         assert outcomes[check] == "fail" and f"{check} FAILED" in concurrent.output, concurrent.output
     assert list(outcomes.values()).count("pass") > 20
     assert _tests(concurrent) == _tests(sequential)
-    assert GROUP not in (concurrent.reports / "junit.xml").read_text()
+    ran_on = dict((test, worker) for worker, test in re.findall(r"\[(gw\d+)\] \[ *\d+%\] \w+ (\S+)", concurrent.output))
+    for vendor in ("recoup", "turso"):  # both feed <vendor>.error_body: one worker, one after the other
+        conformance = ran_on[f"contract_tests/test_conformance.py::test_{vendor}_conformance"]
+        assert conformance == ran_on[f"contract_tests/test_error_bodies.py::test_{vendor}_error_body"]
+    assert len(set(ran_on.values())) == 3, concurrent.output
     seq, conc = sequential.summary(), concurrent.summary()
     assert conc["generated_cases"] > 0 and conc["requests"] >= conc["generated_cases"]
     assert [r["cases"] > 0 for r in conc["results"]] == [r["cases"] > 0 for r in seq["results"]]
