@@ -191,25 +191,25 @@ def _contract_targets(c: ContractResult | None, add: Callable[[bool | None, str,
 
 
 def _remote_targets(r: RemoteResult | None, add: Callable[[bool | None, str, str], None]) -> None:
-    ms = f"{r.latency_ms:g}" if r else "?"
-    name = f"remote ({ms} ms per request): concurrent suite, default run <= {REMOTE_WALL_MAX_S:.0f} s"
+    name = f"remote deployment: concurrent suite, default run <= {REMOTE_WALL_MAX_S:.0f} s"
+    same = "remote deployment: concurrent verdicts identical to sequential (outcome of every check)"
     concurrent = r.get("concurrent") if r else None
     if r is None or concurrent is None:
         add(None, name, (r.error if r else "") or "not run")
-        add(None, "remote: concurrent verdicts identical to sequential", "not run")
+        add(None, same, "not run")
         return
     seq = r.get("sequential")
     speedup = f", {seq.wall_s / concurrent.wall_s:.1f}x the sequential run" if seq and concurrent.wall_s else ""
     add(
         concurrent.wall_s <= REMOTE_WALL_MAX_S and not concurrent.error,
         name,
-        f"{concurrent.wall_s:.1f} s with {concurrent.workers} workers{speedup}"
+        f"{concurrent.wall_s:.1f} s with {concurrent.workers} workers at {r.latency_ms:g} ms per request{speedup}"
         + (f" ({concurrent.error})" if concurrent.error else ""),
     )
     diff = r.differences()
     add(
         not diff if seq else None,
-        "remote: concurrent verdicts identical to sequential (outcome of every check)",
+        same,
         diff[0] if diff else f"{len(concurrent.outcomes)} checks, all alike" if seq else "no sequential run",
     )
 
