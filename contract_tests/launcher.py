@@ -5,6 +5,7 @@ that child to end. Run as `python -I -S launcher.py SOCKET ...` (standard librar
 
 from __future__ import annotations
 
+import signal
 import socket
 import sys
 
@@ -13,6 +14,7 @@ def main(argv: list[str]) -> int:
     if len(argv) < 2:
         print("usage: launcher.py SOCKET [python arguments ignored]", file=sys.stderr)
         return 2
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the worker itself; this waits for it to end
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             conn.connect(argv[1])

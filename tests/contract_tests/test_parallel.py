@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,3 +109,30 @@ def test_stub_mode_gives_each_worker_a_stub_of_its_own(tmp_path: Path) -> None:
     assert "2 concurrent workers (WORKERS=1" in run.output  # fresh interpreters: the stub's thread is running
     assert run.code == 0, run.output
     assert set(run.outcomes().values()) == {"pass"}, run.output
+
+
+class Arrivals:
+    """A layer noting when each vendor request arrives."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+
+    def __call__(self, app: ASGIApp) -> ASGIApp:
+        async def noted(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "http" and not scope["path"].startswith("/__admin"):
+                self.times.append(time.monotonic())
+            await app(scope, receive, send)
+
+        return noted
+
+
+def test_rate_is_the_total_over_all_workers(tmp_path: Path) -> None:
+    """Three workers at RATE=25 send no faster together than one would: n requests span at least (n-1)/25 s."""
+    arrivals = Arrivals()
+    with BackgroundStub(wrap=arrivals) as stub:
+        run = run_suite(tmp_path, "--url", stub.url, "--examples", "2", "--rate", "25", env={"WORKERS": "3"})
+    assert run.code == 0, run.output
+    assert "3 concurrent workers" in run.output
+    times = sorted(arrivals.times)
+    assert len(times) > 40
+    assert times[-1] - times[0] >= (len(times) - 1) / 25 - 0.05
