@@ -15,7 +15,9 @@ outcome of every check.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import subprocess
 import sys
 import time
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contract_tests.concurrency import DEFAULT_LIVE_WORKERS
+from contract_tests.concurrency import DEFAULT_LIVE_FRESH_WORKERS
 from contract_tests.config import DEFAULT_EXAMPLES
 
 from .latency import Latency
@@ -34,6 +36,7 @@ from .settings import BenchSettings
 # The suite's own settings and target variables: cleared, so the suite runs with its live-mode defaults.
 SUITE_ENV = ("API", "RATE", "EXAMPLES", "WORKERS", "URL", "STRICT", "CI")
 RUN_TIMEOUT_S = 600.0
+_WORKERS = re.compile(r"^  (\d+) concurrent workers", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,6 @@ def run_remote(
     *,
     latency_ms: float = 30.0,
     examples: int = DEFAULT_EXAMPLES,
-    workers: int = DEFAULT_LIVE_WORKERS,
 ) -> RemoteResult:
     from mock_server.background import BackgroundStub
 
@@ -127,43 +129,44 @@ def run_remote(
     env["EXAMPLES"] = str(examples)
     contenders: list[Contender] = []
     with BackgroundStub(seed=settings.seed, wrap=latency) as stub:
-        suite = [sys.executable, "-m", "contract_tests", "--url", stub.url]
-        runs: list[tuple[str, str, int, list[list[str]], Path | None]] = [
-            ("sequential", "contract suite, one test after another", 1, [[*suite, "--workers", "1"]], out / "seq"),
-            ("concurrent", f"contract suite, {workers} workers (default)", workers, [suite], out / "conc"),
-        ]
-        st = str(Path(sys.executable).with_name("st"))
-        common = ["--url", stub.url, "--workers", str(workers), "--max-examples", str(examples)]
-        runs.append(
-            (
-                "schemathesis",
-                f"schemathesis CLI (st run, recoup then turso, --workers {workers})",
-                workers,
-                [
-                    [st, "run", "specs/recoup.yaml", *common, "-H", f"x-api-key: {demo.get('RECOUP_API_KEY', '')}"],
-                    [
-                        st,
-                        "run",
-                        "specs/turso.yaml",
-                        *common,
-                        "-H",
-                        f"Authorization: Bearer {demo.get('TURSO_TOKEN', '')}",
-                    ],
-                ],
-                None,
-            )
-        )
-        for name, label, n, commands, reports in runs:
+        # schemathesis sends malformed requests on purpose; the stub answers them, uvicorn need not log them
+        logging.getLogger("uvicorn.error").setLevel(logging.ERROR)
+
+        def run(name: str, label: str, workers: int, commands: list[list[str]], reports: Path | None) -> Contender:
             stub.store.reset()
             latency.take()
             say(f"  {label} ...")
-            contender = _run(settings.root, name, label, n, commands, reports, env, latency)
-            contenders.append(contender)
+            c = _run(settings.root, name, label, workers, commands, reports, env, latency)
             say(
-                f"    {contender.wall_s:.1f} s, {contender.requests} requests ({contender.rps:.0f}/s), "
-                f"exit {contender.exit_code}" + (f": {contender.error}" if contender.error else "")
+                f"    {c.wall_s:.1f} s, {c.requests} requests ({c.rps:.0f}/s), exit {c.exit_code}"
+                + (f": {c.error}" if c.error else "")
             )
+            contenders.append(c)
+            return c
+
+        suite = [sys.executable, "-m", "contract_tests", "--url", stub.url]
+        run("sequential", "contract suite, one test after another", 1, [[*suite, "--workers", "1"]], out / "seq")
+        concurrent = run("concurrent", "contract suite, default workers", 0, [suite], out / "conc")
+        workers = concurrent.workers or DEFAULT_LIVE_FRESH_WORKERS
+        st = str(Path(sys.executable).with_name("st"))
+        common = ["--url", stub.url, "--workers", str(workers), "--max-examples", str(examples)]
+        run(
+            "schemathesis",
+            f"schemathesis CLI (st run, recoup then turso, --workers {workers})",
+            workers,
+            [
+                [st, "run", "specs/recoup.yaml", *common, "-H", f"x-api-key: {demo.get('RECOUP_API_KEY', '')}"],
+                [st, "run", "specs/turso.yaml", *common, "-H", f"Authorization: Bearer {demo.get('TURSO_TOKEN', '')}"],
+            ],
+            None,
+        )
     return RemoteResult(latency_ms, examples, contenders)
+
+
+def workers_used(output: str) -> int | None:
+    """How many workers a suite run used, from its "N concurrent workers" line (None: one after another)."""
+    found = _WORKERS.search(output)
+    return int(found.group(1)) if found else None
 
 
 def _run(
@@ -198,6 +201,8 @@ def _run(
             errors.append(str(exc).splitlines()[0])
             continue
         codes.append(done.returncode)
+        if reports is not None and not workers:
+            workers = workers_used(done.stdout) or 1
         if reports is None and done.returncode not in (0, 1):
             tail = (done.stderr or done.stdout).strip().splitlines()[-1:]
             errors.append(f"{args[2]} exited {done.returncode}" + (f": {tail[0]}" if tail else ""))

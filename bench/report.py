@@ -240,10 +240,14 @@ def render(res: Results, verdicts: Sequence[Target]) -> str:
         "",
         f"{ctx['when']} on {ctx['machine']['cpus']} CPUs, Linux {ctx['machine']['kernel']}, "
         f"Python {ctx['machine']['python']}, {ctx['machine']['wrk']}, Node {ctx['machine']['node'] or 'absent'}.",
-        f"Load: `wrk -t{st['threads']} -c{st['connections']} -d{st['seconds']}s --latency` on loopback, "
-        f"{st['warmup']} s warm-up after each launch, {st['rounds']} round(s) with the server order rotated; "
-        "figures are medians over the rounds. Errors = socket errors + responses whose status is not the expected one.",
     ]
+    if res.parts & {"rounds", "soak"}:
+        lines.append(
+            f"Load: `wrk -t{st['threads']} -c{st['connections']} -d{st['seconds']}s --latency` on loopback, "
+            f"{st['warmup']} s warm-up after each launch, {st['rounds']} round(s) with the server order rotated; "
+            "figures are medians over the rounds. Errors = socket errors + responses whose status is not the "
+            "expected one."
+        )
     busy = ctx["machine"].get("load_average_at_start", 0.0)
     if busy > (ctx["machine"]["cpus"] or 1) / 2:
         lines.append(

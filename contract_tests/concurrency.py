@@ -1,8 +1,10 @@
 """How many pytest-xdist workers a run uses, and how they share RATE without ever exceeding it together.
 
 Against a remote deployment the suite waits on the network, not on the CPU, so independent tests run in
-several worker processes at once. Against the stub it starts itself the suite is CPU-bound on the same machine,
-so stub mode stays sequential unless WORKERS asks otherwise (each worker then starts a stub of its own).
+several worker processes at once: 16 where they can be forked from a preloaded process, else 8 (a fresh
+interpreter costs about a second of CPU to start). Against the stub it starts itself the suite is CPU-bound
+on the same machine, so stub mode stays sequential unless WORKERS asks otherwise (each worker then starts a
+stub of its own).
 
 RATE is shared by lanes: with N workers and an interval of 1/RATE seconds, worker i may only send in the time
 slots epoch + (i + k*N)/RATE. Slots of different workers never coincide, so any two requests of the run, from
@@ -20,7 +22,10 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
-DEFAULT_LIVE_WORKERS = 8
+from . import zygote
+
+DEFAULT_LIVE_WORKERS = 16  # workers forked from a preloaded process (zygote.py): cheap to start
+DEFAULT_LIVE_FRESH_WORKERS = 8  # workers started as fresh interpreters, about a second of CPU each
 DEFAULT_STUB_WORKERS = 1
 MAX_WORKERS = 32
 
@@ -45,9 +50,15 @@ def parse_workers(text: str) -> int | None:
     return value
 
 
-def worker_count(requested: int | None, mode: str, checks: int) -> int:
-    """The workers a run uses: the request or the mode's default, never more than the selected checks."""
-    wanted = requested if requested is not None else DEFAULT_LIVE_WORKERS if mode == "live" else DEFAULT_STUB_WORKERS
+def worker_count(requested: int | None, mode: str, checks: int, *, forked: bool | None = None) -> int:
+    """The workers a run uses: the request or the mode's default, never more than the selected checks.
+
+    `forked`: whether workers can be forked from a preloaded process (None: find out, see `zygote.usable`).
+    """
+    if requested is None and mode == "live":
+        cheap = zygote.usable() if forked is None else forked
+        requested = DEFAULT_LIVE_WORKERS if cheap else DEFAULT_LIVE_FRESH_WORKERS
+    wanted = requested if requested is not None else DEFAULT_STUB_WORKERS
     return max(1, min(wanted, checks))
 
 

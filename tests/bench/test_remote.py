@@ -12,7 +12,7 @@ import pytest
 from bench import latency as latency_module
 from bench import report
 from bench.latency import Latency
-from bench.remote import Contender, RemoteResult, outcomes_of, verdict_differences
+from bench.remote import Contender, RemoteResult, outcomes_of, verdict_differences, workers_used
 from bench.report import Results
 from bench.scenarios import build_scenarios
 from bench.settings import BenchError, parse_settings
@@ -106,7 +106,7 @@ def test_rendered_side_by_side_and_in_json() -> None:
     assert [row.split("|")[1].strip() for row in rows] == ["sequential run", "concurrent run", "schemathesis run"]
     assert "| 74.0 " in rows[0] and "| 27 " in rows[0]  # 2024 requests in 74 s
     assert "Verdicts, sequential vs concurrent: identical (3 checks)." in text
-    assert "## Recoup DELETE, 200 path" not in text and "## Soak" not in text
+    assert "## Recoup DELETE, 200 path" not in text and "## Soak" not in text and "wrk -t" not in text
     back = json.loads(json.dumps(report.to_json(res, report.targets(res))))
     assert back["remote"]["verdicts_identical"] is True
     assert [c["requests_per_s"] for c in back["remote"]["contenders"]] == [27.4, 161.9, 13.4]
@@ -144,3 +144,9 @@ def test_latency_waits_before_each_request_and_counts_it(monkeypatch: pytest.Mon
     assert len(answered) == 4
     assert layer.take() == {"api": 2, "control": 1}
     assert layer.take() == {}
+
+
+def test_workers_read_from_the_suite_output() -> None:
+    out = "contract suite: live mode, ...\n  16 concurrent workers, forked from one preloaded process (WORKERS=1 ...)\n"
+    assert workers_used(out) == 16
+    assert workers_used("contract suite: live mode, ...\n....\n") is None

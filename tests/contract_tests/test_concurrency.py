@@ -10,6 +10,7 @@ import requests
 
 from contract_tests import concurrency
 from contract_tests.concurrency import (
+    DEFAULT_LIVE_FRESH_WORKERS,
     DEFAULT_LIVE_WORKERS,
     MAX_WORKERS,
     Lane,
@@ -43,11 +44,12 @@ def test_workers_from_environment_and_flag() -> None:
 
 
 def test_default_workers_per_mode_and_never_more_than_the_checks() -> None:
-    assert worker_count(None, "live", 40) == DEFAULT_LIVE_WORKERS
-    assert worker_count(None, "stub", 40) == 1  # the local stub: CPU-bound, one after another
+    assert worker_count(None, "live", 40, forked=True) == DEFAULT_LIVE_WORKERS == 16
+    assert worker_count(None, "live", 40, forked=False) == DEFAULT_LIVE_FRESH_WORKERS == 8
+    assert worker_count(None, "stub", 40, forked=True) == 1  # the local stub: CPU-bound, one after another
     assert worker_count(3, "stub", 40) == 3
-    assert worker_count(12, "live", 40) == 12
-    assert worker_count(None, "live", 2) == 2  # --only: no idle workers
+    assert worker_count(12, "live", 40, forked=False) == 12
+    assert worker_count(None, "live", 2, forked=True) == 2  # --only: no idle workers
     assert worker_count(4, "live", 0) == 1
 
 
