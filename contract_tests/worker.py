@@ -2,8 +2,9 @@
 
 The controller process loads it too, where it does nothing. In a worker it rebuilds the suite from the
 controller's description (`parallel.RunDescription`), with a client of its own that takes its lane of RATE,
-says which tests must share a worker (`parallel.groups`, `scheduling`), and hands its findings back at the end. In stub
-mode each worker starts a stub of its own, since every test begins by resetting the stub it talks to.
+says which tests must share a worker (`parallel.groups`, `scheduling`), and hands its findings back at the
+end. In stub mode each worker starts a stub of its own, since every test begins by resetting the stub it
+talks to.
 """
 
 from __future__ import annotations

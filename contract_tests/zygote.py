@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import gc
 import importlib
 import os
 import select
@@ -109,6 +110,9 @@ def _serve(listener: socket.socket, alive: int, preload: Sequence[str]) -> None:
         _quietly(ep.load)
     for name in preload:
         _quietly(importlib.import_module, name)
+    # What is loaded now is never collected: the collector would write to every object it visits, and the
+    # workers would each get their own copy of every page it touched.
+    gc.freeze()
     while True:
         ready, _, _ = select.select([listener.fileno(), alive], [], [])
         if alive in ready:
