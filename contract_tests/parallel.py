@@ -58,7 +58,8 @@ def extras(suite: Suite, workers: int, out: TextIO) -> tuple[list[str], list[obj
 
 def pytest_args(workers: int, factory: Zygote | None = None) -> list[str]:
     start = ["--tx", factory.tx(workers)] if factory is not None else ["-n", str(workers)]
-    return [*start, "--dist", "load", "-p", WORKER_PLUGIN]  # the scheduler is `scheduling.GroupScheduling`
+    # The scheduler is `scheduling.GroupScheduling`. A worker that dies is not replaced: the run is broken.
+    return [*start, "--dist", "load", "--max-worker-restart", "0", "-p", WORKER_PLUGIN]
 
 
 def groups(checks_per_test: Sequence[Sequence[str]]) -> list[int | None]:
@@ -93,6 +94,7 @@ class Coordinator:
     def __init__(self, suite: Suite, factory: Zygote | None = None) -> None:
         self.suite = suite
         self.factory = factory
+        self.broken = False  # a worker ended without reporting
         self._dir = Path(tempfile.mkdtemp(prefix="contract-groups-"))
         self.description = RunDescription(
             suite.config,
@@ -119,11 +121,19 @@ class Coordinator:
         if isinstance(data, bytes):
             absorb(self.suite, data)
         worker = node.gateway.id
-        if error is not None or data is None:
+        if data is None:
+            self.broken = True
             self.suite.results.other_failures.append(
                 f"worker {worker} stopped before reporting its results ({error or 'no results'}); "
                 "its tests are not counted (run with WORKERS=1 to see the cause)"
             )
+        elif error is not None:
+            self.suite.notes.append(f"worker {worker} ended with an error after reporting its results: {error}")
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.broken:  # the suite broke, whatever the checks that did report say
+            session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
     def pytest_unconfigure(self) -> None:
         if self.factory is not None:

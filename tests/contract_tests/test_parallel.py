@@ -136,3 +136,12 @@ def test_rate_is_the_total_over_all_workers(tmp_path: Path) -> None:
     times = sorted(arrivals.times)
     assert len(times) > 40
     assert times[-1] - times[0] >= (len(times) - 1) / 25 - 0.05
+
+
+def test_a_worker_that_dies_breaks_the_run(tmp_path: Path) -> None:
+    with BackgroundStub() as stub:
+        env = {"WORKERS": "2", "PYTEST_ADDOPTS": "-p tests.contract_tests.dying_worker"}
+        run = run_suite(tmp_path, "--url", stub.url, "--examples", "2", env=env)
+    assert run.code == 3, run.output  # the suite broke: not a verdict on the deployment
+    assert "worker gw0 stopped before reporting its results" in run.output
+    assert "pass" in run.outcomes().values()  # what the other worker found is still shown
