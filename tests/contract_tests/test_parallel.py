@@ -18,6 +18,7 @@ from mock_server.background import BackgroundStub
 from mock_server.web.http import ASGIApp
 
 from . import broken
+from . import test_safety as safety
 from .cli import Run, run_suite
 
 
@@ -145,3 +146,17 @@ def test_a_worker_that_dies_breaks_the_run(tmp_path: Path) -> None:
     assert run.code == 3, run.output  # the suite broke: not a verdict on the deployment
     assert "worker gw0 stopped before reporting its results" in run.output
     assert "pass" in run.outcomes().values()  # what the other worker found is still shown
+
+
+def test_concurrent_workers_keep_the_safety_policy(tmp_path: Path) -> None:
+    """The members generators love survive a concurrent live run too: each worker's client has the policy."""
+    with BackgroundStub(seed=safety.seed()) as stub:
+        run = run_suite(tmp_path, "--url", stub.url, "--examples", "30", env={**safety.ENV, "WORKERS": "4"})
+        recoup, turso = stub.store.state.recoup.organizations, stub.store.state.turso.organizations
+        assert recoup[safety.ORG].members == {safety.CALLER, safety.DISPOSABLE, *safety.LOVED_IDS}
+        assert recoup[safety.FOREIGN].members == set(safety.LOVED_IDS)
+        assert set(turso["safety-org"].members) == {"owner", "leaving", *safety.LOVED_NAMES}
+        assert set(turso["a"].members) == {"owner", "0"}
+    assert "4 concurrent workers" in run.output
+    assert run.code == 0, run.output
+    assert set(run.outcomes().values()) == {"pass"}, run.output
