@@ -7,8 +7,8 @@ on the same machine, so stub mode stays sequential unless WORKERS asks otherwise
 stub of its own).
 
 RATE is shared by lanes: with N workers and an interval of 1/RATE seconds, worker i may only send in the time
-slots epoch + (i + k*N)/RATE. Slots of different workers never coincide, so any two requests of the run, from
-whichever workers, are at least 1/RATE apart, exactly as in a sequential run.
+slots epoch + (i + k*N)/RATE. Slots of different workers never coincide, and each request takes a slot of its
+own, so the run as a whole keeps to one schedule of RATE requests per second, as a sequential run does.
 """
 
 from __future__ import annotations
