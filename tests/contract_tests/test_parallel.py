@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from contract_tests.parallel import groups
+from contract_tests.parallel import groups, pytest_args
 from contract_tests.scheduling import read_groups, write_groups
+from contract_tests.zygote import Zygote
 from mock_server.background import BackgroundStub
 from mock_server.web.http import ASGIApp
 
@@ -43,6 +44,16 @@ def test_groups_join_through_a_chain_of_checks() -> None:
     found = groups([["a"], ["a", "b"], ["b", "c"], ["c"], ["d"]])
     assert found[0] == found[1] == found[2] == found[3] is not None
     assert found[4] is None
+
+
+def test_pytest_arguments_of_a_concurrent_run() -> None:
+    plain = pytest_args(3)
+    assert plain[:2] == ["-n", "3"] and plain[-2:] == ["-p", "contract_tests.worker"]
+    assert plain[2:4] == ["--dist", "load"] and plain[4:6] == ["--max-worker-restart", "0"]
+    factory = Zygote([])
+    assert pytest_args(3, factory)[:2] == ["--tx", f"3*popen//python={factory.python()}"]
+    assert factory.python().endswith(f"launcher.py {factory.socket_path}")
+    factory.stop()  # never started: only its folder to remove
 
 
 def test_the_scheduler_gives_each_group_one_scope(tmp_path: Path) -> None:
