@@ -12,12 +12,13 @@ URL ?=
 API ?=
 RATE ?=
 EXAMPLES ?=
+WORKERS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv mock test unit lint contract bench soak clean
+.PHONY: help venv mock test unit lint contract bench bench-remote soak clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; run make PYTHON=/path/to/python3.11")'
@@ -40,15 +41,18 @@ lint: $(STAMP) ## ruff check, format check, mypy --strict, and the OpenAPI check
 unit: $(STAMP) ## the unit and app tests
 	@$(BIN)/python -m pytest -q tests
 
-contract: $(STAMP) ## the contract suite: on a stub it starts, or URL=http://host:port (API= RATE= EXAMPLES= STRICT=)
+contract: $(STAMP) ## the contract suite: on a stub it starts, or URL=http://host:port (API= RATE= EXAMPLES= STRICT= WORKERS=)
 	@$(BIN)/python -m contract_tests $(if $(URL),--url $(URL)) $(if $(API),--api $(API)) \
-		$(if $(RATE),--rate $(RATE)) $(if $(EXAMPLES),--examples $(EXAMPLES))
+		$(if $(RATE),--rate $(RATE)) $(if $(EXAMPLES),--examples $(EXAMPLES)) $(if $(WORKERS),--workers $(WORKERS))
 
 test: lint unit ## everything CI runs: lint, unit tests, and the contract suite on the stub over real HTTP
-	@API= RATE= EXAMPLES= $(BIN)/python -m contract_tests --strict
+	@API= RATE= EXAMPLES= WORKERS= $(BIN)/python -m contract_tests --strict
 
-bench: $(STAMP) ## benchmark stub vs Prism vs bare Starlette + 10-min soak (~15 min; SOAK_SECONDS=0 skips it)
+bench: $(STAMP) ## benchmark stub vs Prism vs bare Starlette, the suite against a 30 ms deployment, 10-min soak (~17 min)
 	@$(BIN)/python -m bench
+
+bench-remote: $(STAMP) ## the bench's remote-deployment part alone: the suite sequential, concurrent, and st run (~2 min)
+	@$(BIN)/python -m bench remote
 
 soak: $(STAMP) ## the bench's soak alone (SOAK_SECONDS=600)
 	@$(BIN)/python -m bench soak

@@ -1,6 +1,7 @@
 """`python -m bench` (`make bench`): stub vs Prism vs bare Starlette, the contract suite's pace, then a soak.
 
-`python -m bench soak` (`make soak`) runs the soak alone and writes reports/bench/soak.{md,json}.
+`python -m bench soak` (`make soak`) runs the soak alone and writes reports/bench/soak.{md,json};
+`python -m bench remote` the remote-latency comparison alone (reports/bench/remote.{md,json}).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from . import report
 from .contract import run_contract_suite
 from .load import find_wrk
 from .prism import ensure_prism
+from .remote import RemoteResult, run_remote
 from .rounds import Contender, Slot, run_rounds
 from .scenarios import build_scenarios, read_demo
 from .servers import ServerSpec
@@ -27,6 +29,7 @@ from .soak import SoakResult, run_soak
 # The stub's own environment settings; cleared so it runs exactly as a plain `make mock` does.
 STUB_ENV = ("HOST", "PORT", "SEED", "ADMIN_TOKEN", "JOURNAL_SIZE", "ACCESS_LOG")
 CONTRACT_ESTIMATE_S = 60
+REMOTE_ESTIMATE_S = 150
 STARLETTE_LABEL = "bare Starlette (uvicorn httptools+uvloop)"
 
 
@@ -43,6 +46,8 @@ def estimate_s(s: BenchSettings, parts: frozenset[str]) -> float:
         total += s.rounds * (stub + starlette + prism)
     if "contract" in parts:
         total += CONTRACT_ESTIMATE_S
+    if "remote" in parts:
+        total += REMOTE_ESTIMATE_S
     return total
 
 
@@ -55,6 +60,11 @@ def plan(s: BenchSettings, parts: frozenset[str]) -> str:
         )
     if "contract" in parts:
         steps.append("the contract suite (python -m contract_tests)")
+    if "remote" in parts:
+        steps.append(
+            f"a remote deployment ({s.remote_latency_ms:g} ms per request): the suite sequential and concurrent, "
+            "and schemathesis' CLI"
+        )
     if "soak" in parts:
         steps.append(f"a {s.soak_seconds} s soak" if s.soak_seconds else "no soak (SOAK_SECONDS=0)")
     minutes = estimate_s(s, parts) / 60
@@ -65,7 +75,10 @@ def plan(s: BenchSettings, parts: frozenset[str]) -> str:
 
 
 def machine() -> dict[str, Any]:
-    wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False).stdout.splitlines()
+    found = shutil.which("wrk")
+    wrk = (
+        subprocess.run([found, "-v"], capture_output=True, text=True, check=False).stdout.splitlines() if found else []
+    )
     node = shutil.which("node")
     node_version = subprocess.run([node, "--version"], capture_output=True, text=True, check=False) if node else None
     return {
@@ -93,7 +106,7 @@ def server_specs(settings: BenchSettings) -> tuple[ServerSpec, ServerSpec]:
 
 
 def run(settings: BenchSettings, parts: frozenset[str]) -> int:
-    wrk = find_wrk()
+    wrk = find_wrk() if parts & {"rounds", "soak"} else ""
     if parts == {"soak"} and not settings.soak_seconds:
         raise BenchError("SOAK_SECONDS=0 leaves the soak nothing to do; unset it for the default 600 s")
     scenarios = build_scenarios(read_demo(settings.seed))
@@ -130,6 +143,10 @@ def run(settings: BenchSettings, parts: frozenset[str]) -> int:
         say(f"contract suite: python -m contract_tests --reports {settings.out_dir / 'contract'} ...")
         contract = run_contract_suite(settings.root, settings.out_dir / "contract")
         say(f"  {contract.cases_per_s:,.0f} cases/s" if contract.available else f"  {contract.reason.splitlines()[0]}")
+    remote: RemoteResult | None = None
+    if "remote" in parts:
+        say(f"remote deployment: the stub with {settings.remote_latency_ms:g} ms added to every answer ...")
+        remote = run_remote(settings, say, latency_ms=settings.remote_latency_ms)
     soak = None
     if "soak" in parts and settings.soak_seconds:
         say(f"soak: {settings.soak_seconds} s on the Recoup 200 path against a fresh stub ...")
@@ -137,10 +154,10 @@ def run(settings: BenchSettings, parts: frozenset[str]) -> int:
             soak = run_soak(settings, wrk, stub, r200, say)
         except BenchError as exc:
             soak = SoakResult(settings.soak_seconds, 0.0, 0, error=str(exc))
-    results = report.Results(context, scenarios, slots, contract, soak, parts)
+    results = report.Results(context, scenarios, slots, contract, soak, parts, remote)
     verdicts = report.targets(results)
     markdown = report.render(results, verdicts)
-    name = "soak" if parts == {"soak"} else "bench"
+    name = next(iter(parts)) if parts in ({"soak"}, {"remote"}) else "bench"
     md, js = report.write(settings.out_dir, name, markdown, report.to_json(results, verdicts))
     say("")
     say(markdown)
@@ -154,9 +171,15 @@ def run(settings: BenchSettings, parts: frozenset[str]) -> int:
 
 def main() -> None:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    p.add_argument("part", nargs="?", choices=["all", "soak"], default="all", help="everything (default) or the soak")
+    p.add_argument(
+        "part",
+        nargs="?",
+        choices=["all", "soak", "remote"],
+        default="all",
+        help="everything (default), the soak, or the remote-latency comparison",
+    )
     part = p.parse_args().part
-    parts = frozenset({"soak"}) if part == "soak" else frozenset({"rounds", "contract", "soak"})
+    parts = frozenset({part}) if part != "all" else frozenset({"rounds", "contract", "remote", "soak"})
     try:
         code = run(parse_settings(os.environ), parts)
     except BenchError as exc:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SUITE_ENV = ("API", "RATE", "EXAMPLES")  # the suite's own settings variables
+SUITE_ENV = ("API", "RATE", "EXAMPLES", "WORKERS")  # the suite's own settings variables
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .contract import ContractResult
+from .remote import RemoteResult
 from .rounds import Slot
 from .scenarios import Scenario
 from .soak import SoakResult
@@ -22,6 +23,7 @@ FIRST_ANSWER_MAX_S = 0.5
 RSS_MAX_MB = 100.0
 CASES_PER_S_MIN = 300.0
 SOAK_GROWTH_MAX_PCT = 10.0
+REMOTE_WALL_MAX_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Results:
     contract: ContractResult | None
     soak: SoakResult | None
     parts: frozenset[str] = frozenset({"rounds", "contract", "soak"})  # what this run was asked to do
+    remote: RemoteResult | None = None
 
 
 def mb(kib: float) -> float:
@@ -120,6 +123,8 @@ def targets(res: Results) -> list[Target]:
         )
     if "contract" in res.parts:
         _contract_targets(res.contract, add)
+    if "remote" in res.parts:
+        _remote_targets(res.remote, add)
     if "soak" in res.parts:
         _soak_targets(res.soak, add)
     return out
@@ -185,6 +190,30 @@ def _contract_targets(c: ContractResult | None, add: Callable[[bool | None, str,
         add(c.cases_per_s >= CASES_PER_S_MIN, name, f"{c.cases_per_s:,.0f} cases/s")
 
 
+def _remote_targets(r: RemoteResult | None, add: Callable[[bool | None, str, str], None]) -> None:
+    name = f"remote deployment: concurrent suite, default run <= {REMOTE_WALL_MAX_S:.0f} s"
+    same = "remote deployment: concurrent verdicts identical to sequential (outcome of every check)"
+    concurrent = r.get("concurrent") if r else None
+    if r is None or concurrent is None:
+        add(None, name, (r.error if r else "") or "not run")
+        add(None, same, "not run")
+        return
+    seq = r.get("sequential")
+    speedup = f", {seq.wall_s / concurrent.wall_s:.1f}x the sequential run" if seq and concurrent.wall_s else ""
+    add(
+        concurrent.wall_s <= REMOTE_WALL_MAX_S and not concurrent.error,
+        name,
+        f"{concurrent.wall_s:.1f} s with {concurrent.workers} workers at {r.latency_ms:g} ms per request{speedup}"
+        + (f" ({concurrent.error})" if concurrent.error else ""),
+    )
+    diff = r.differences()
+    add(
+        not diff if seq else None,
+        same,
+        diff[0] if diff else f"{len(concurrent.outcomes)} checks, all alike" if seq else "no sequential run",
+    )
+
+
 def _soak_targets(s: SoakResult | None, add: Callable[[bool | None, str, str], None]) -> None:
     if s is None:
         add(None, f"soak: RSS growth <= {SOAK_GROWTH_MAX_PCT:.0f} %, 0 errors", "skipped (SOAK_SECONDS=0)")
@@ -211,10 +240,14 @@ def render(res: Results, verdicts: Sequence[Target]) -> str:
         "",
         f"{ctx['when']} on {ctx['machine']['cpus']} CPUs, Linux {ctx['machine']['kernel']}, "
         f"Python {ctx['machine']['python']}, {ctx['machine']['wrk']}, Node {ctx['machine']['node'] or 'absent'}.",
-        f"Load: `wrk -t{st['threads']} -c{st['connections']} -d{st['seconds']}s --latency` on loopback, "
-        f"{st['warmup']} s warm-up after each launch, {st['rounds']} round(s) with the server order rotated; "
-        "figures are medians over the rounds. Errors = socket errors + responses whose status is not the expected one.",
     ]
+    if res.parts & {"rounds", "soak"}:
+        lines.append(
+            f"Load: `wrk -t{st['threads']} -c{st['connections']} -d{st['seconds']}s --latency` on loopback, "
+            f"{st['warmup']} s warm-up after each launch, {st['rounds']} round(s) with the server order rotated; "
+            "figures are medians over the rounds. Errors = socket errors + responses whose status is not the "
+            "expected one."
+        )
     busy = ctx["machine"].get("load_average_at_start", 0.0)
     if busy > (ctx["machine"]["cpus"] or 1) / 2:
         lines.append(
@@ -224,6 +257,8 @@ def render(res: Results, verdicts: Sequence[Target]) -> str:
         lines += _rounds_section(res)
     if "contract" in res.parts:
         lines += _contract_section(res.contract)
+    if "remote" in res.parts:
+        lines += _remote_section(res.remote)
     if "soak" in res.parts:
         lines += _soak_section(res.soak)
     lines += ["", "## Targets", ""]
@@ -290,6 +325,36 @@ def _contract_section(c: ContractResult | None) -> list[str]:
     ]
 
 
+def _remote_section(r: RemoteResult | None) -> list[str]:
+    lines = ["", "## Against a remote deployment", ""]
+    if r is None:
+        return [*lines, "Not run."]
+    lines += [
+        f"The stub on loopback with {r.latency_ms:g} ms added to every answer; EXAMPLES={r.examples}. "
+        "Requests are counted by the deployment (vendor operations; control API apart).",
+        "",
+    ]
+    rows = [
+        [
+            c.label,
+            str(c.workers),
+            f"{c.wall_s:.1f}",
+            str(c.requests),
+            f"{c.rps:.0f}",
+            str(c.control_requests),
+            str(c.exit_code) + (f" ({c.error})" if c.error else ""),
+        ]
+        for c in r.contenders
+    ]
+    lines += table(["run", "workers", "wall s", "requests", "requests/s", "control requests", "exit"], rows)
+    concurrent = r.get("concurrent")
+    if r.get("sequential") and concurrent:
+        diff = r.differences()
+        same = f"identical ({len(concurrent.outcomes)} checks)"
+        lines += ["", "Verdicts, sequential vs concurrent: " + ("; ".join(diff) if diff else same) + "."]
+    return lines
+
+
 def _soak_section(s: SoakResult | None) -> list[str]:
     lines = ["", "## Soak", ""]
     if s is None:
@@ -331,6 +396,7 @@ def to_json(res: Results, verdicts: Sequence[Target]) -> dict[str, Any]:
         "rounds": [s.to_json() for s in res.slots],
         "contract": asdict(res.contract) if res.contract else None,
         "soak": res.soak.to_json() if res.soak else None,
+        "remote": res.remote.to_json() if res.remote else None,
         "parts": sorted(res.parts),
         "targets": [asdict(t) for t in verdicts],
     }

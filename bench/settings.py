@@ -23,6 +23,7 @@ class BenchSettings:
     connections: int = 50  # wrk -c
     soak_seconds: int = 600  # 0 skips the soak
     soak_sample_every: int = 10  # seconds between RSS samples during the soak
+    remote_latency_ms: int = 30  # added to every answer of the remote-deployment comparison
     prism_version: str = PRISM_VERSION
     root: Path = ROOT
     out_dir: Path = ROOT / "reports" / "bench"
@@ -43,11 +44,13 @@ _INTS = {
     "BENCH_THREADS": ("threads", 1),
     "BENCH_CONNECTIONS": ("connections", 1),
     "SOAK_SECONDS": ("soak_seconds", 0),
+    "REMOTE_LATENCY_MS": ("remote_latency_ms", 0),
 }
 
 
 def parse_settings(env: Mapping[str, str]) -> BenchSettings:
-    """BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARMUP, BENCH_THREADS, BENCH_CONNECTIONS, SOAK_SECONDS, PRISM_VERSION."""
+    """BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARMUP, BENCH_THREADS, BENCH_CONNECTIONS, SOAK_SECONDS,
+    REMOTE_LATENCY_MS, PRISM_VERSION."""
     values: dict[str, int | str] = {}
     for name, (field, least) in _INTS.items():
         text = env.get(name, "").strip()

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .concurrency import WorkersError, parse_workers
+
 VENDORS = ("recoup", "turso")
 # The variables that describe a target: what the suite needs to know to test a deployment.
 TARGET_VARIABLES = (
@@ -58,6 +60,7 @@ class Config:
     """The target variables the user set to a non-empty value, by name (live mode only)."""
     explicit: frozenset[str] = frozenset()
     """Every target variable the user set, empty ones included: those take no default."""
+    workers: int | None = None  # concurrent workers (WORKERS); None: the mode's default, see concurrency.py
 
     @property
     def mode(self) -> str:
@@ -86,6 +89,11 @@ def parse_config(argv: Sequence[str], env: Mapping[str, str]) -> Config:
         help=f"generated cases per property (EXAMPLES, {DEFAULT_EXAMPLES})",
     )
     p.add_argument("--only", default="", help="comma-separated check names: run only these checks")
+    p.add_argument(
+        "--workers",
+        default=env.get("WORKERS", ""),
+        help="concurrent workers (WORKERS; 16 against a URL, 8 off Linux; 1 in stub mode)",
+    )
     p.add_argument("--reports", type=Path, default=DEFAULT_REPORTS, help=f"report folder ({DEFAULT_REPORTS})")
     strict = p.add_mutually_exclusive_group()
     strict.add_argument(
@@ -112,6 +120,7 @@ def parse_config(argv: Sequence[str], env: Mapping[str, str]) -> Config:
         strict=_strict(a.strict, env),
         rate_limit_wait=_wait(a.rate_limit_wait),
         api_chosen=bool(a.api.strip()) and a.api.strip().lower() != "all",
+        workers=_workers(a.workers),
     )
     if config.url is None:
         return config
@@ -172,6 +181,13 @@ def _rate(text: str) -> float | None:
     if not rate > 0:
         raise ConfigError(f"RATE={text!r}: give a number of requests per second greater than 0")
     return rate
+
+
+def _workers(text: str) -> int | None:
+    try:
+        return parse_workers(text)
+    except WorkersError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _strict(flag: str | None, env: Mapping[str, str]) -> bool:

@@ -18,8 +18,9 @@ from typing import Any, TextIO
 import pytest
 import requests
 
-from . import report
+from . import parallel, report
 from .checks import Check
+from .concurrency import worker_count
 from .config import Config, ConfigError
 from .control import Control, ControlError
 from .http import Client, Policy, RateLimited, RateLimits
@@ -82,8 +83,12 @@ def _run(config: Config, url: str, checks: list[Check], started: float, out: Tex
         lines = "\n".join(str(p) for p in refused)
         return _stop(out, config, client, started, url, f"the target refuses the configuration:\n{lines}")
 
+    # Concurrent runs (parallel.py): with several workers, xdist workers rebuild the suite and report back.
+    parallel_args, parallel_plugins = parallel.extras(
+        suite, worker_count(config.workers, config.mode, len(suite.results.checks)), out
+    )
     tests_started = time.monotonic()
-    code = pytest.main(_pytest_args(config), plugins=[ContractPlugin(suite)])
+    code = pytest.main(_pytest_args(config) + parallel_args, plugins=[ContractPlugin(suite), *parallel_plugins])
     tests_s = time.monotonic() - tests_started
     if client.traffic.exhausted:
         suite.results.block_unfinished(RATE_LIMITED)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-SETTINGS = ("API", "RATE", "EXAMPLES", "URL", "STRICT", "CI", "RATE_LIMIT_WAIT")
+SETTINGS = ("API", "RATE", "EXAMPLES", "URL", "STRICT", "CI", "RATE_LIMIT_WAIT", "WORKERS")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Run:
 def run_suite(reports: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 180) -> Run:
     """The suite's CLI with `args`; target variables and settings come only from `env` (else the defaults)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("RECOUP_", "TURSO_")) and k not in SETTINGS}
+    clean["WORKERS"] = "1"  # one after another unless a test asks for workers: tests run many suites at once
     clean.update(env or {})
     done = subprocess.run(
         [sys.executable, "-m", "contract_tests", "--reports", str(reports), *args],

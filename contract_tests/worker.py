@@ -1,0 +1,82 @@
+"""Concurrent runs, a worker's side: the pytest plugin module (`-p contract_tests.worker`) of an xdist worker.
+
+The controller process loads it too, where it does nothing. In a worker it rebuilds the suite from the
+controller's description (`parallel.RunDescription`), with a client of its own that takes its lane of RATE,
+says which tests must share a worker (`parallel.groups`, `scheduling`), and hands its findings back at the
+end. In stub mode each worker starts a stub of its own, since every test begins by resetting the stub it
+talks to.
+"""
+
+from __future__ import annotations
+
+import pickle
+from contextlib import ExitStack
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .concurrency import Lane, pace
+from .http import Client, RateLimits
+from .parallel import KEY, RunDescription, groups
+from .plugin import MARKER, ContractPlugin
+from .report import Results
+from .scheduling import write_groups
+from .suite import Suite, select
+from .transport import snapshot
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+    if workerinput is None or KEY not in workerinput:
+        return
+    description: RunDescription = pickle.loads(workerinput[KEY])  # bytes from our own controller
+    index = int(str(workerinput["workerid"]).removeprefix("gw"))
+    worker = Worker(description, index, int(workerinput["workercount"]))
+    config.pluginmanager.register(worker, "contract-worker")
+    config.pluginmanager.register(ContractPlugin(worker.suite), "contract")
+
+
+class Worker:
+    def __init__(self, description: RunDescription, index: int, count: int) -> None:
+        self._resources = ExitStack()
+        target, policy = description.target, description.policy
+        if target.mode == "stub":
+            from mock_server.background import BackgroundStub
+
+            stub = BackgroundStub().start()
+            self._resources.callback(stub.stop)
+            target = replace(target, url=stub.url)
+            policy = replace(policy, base_url=stub.url)
+        client = Client(
+            policy, secrets=description.secrets, limits=RateLimits(budget_s=description.config.rate_limit_wait)
+        )
+        self._resources.callback(client.close)
+        config = description.config
+        if config.rate:
+            pace(client, Lane(config.rate, index, count, description.epoch))
+        self.suite = Suite(config, target, client, Results(select(config)))
+        self.groups_file = description.groups_file
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Tests that feed a check in common form a group, which the scheduler gives to one worker."""
+        found = groups([self._check_ids(item) for item in items])
+        mapping = {item.nodeid: group for item, group in zip(items, found, strict=True) if group is not None}
+        write_groups(Path(self.groups_file), mapping)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        workeroutput: dict[str, Any] = getattr(session.config, "workeroutput")  # noqa: B009 - set by xdist
+        workeroutput[KEY] = snapshot(self.suite)
+
+    def pytest_unconfigure(self) -> None:
+        self._resources.close()
+
+    def _check_ids(self, item: pytest.Item) -> list[str]:
+        marker = item.get_closest_marker(MARKER)
+        if marker is None:
+            return []
+        vendor, *names = marker.args
+        return [check.id for check in self.suite.selected(vendor, names)]
