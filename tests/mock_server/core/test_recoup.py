@@ -183,17 +183,17 @@ def test_parameter_returns_the_lower_case_uuid() -> None:
     assert recoup.parameter("x", [demo.ORG.upper()]) == demo.ORG
 
 
-def test_add_member_adds_and_is_idempotent(store: Store) -> None:
-    recoup.add_member(store, demo.FOREIGN_ORG, demo.CALLER.upper())
-    recoup.add_member(store, demo.FOREIGN_ORG, demo.CALLER)
+def test_put_member_adds_and_is_idempotent(store: Store) -> None:
+    recoup.put_member(store, demo.FOREIGN_ORG, demo.CALLER.upper())
+    recoup.put_member(store, demo.FOREIGN_ORG, demo.CALLER)
     assert members(store, demo.FOREIGN_ORG) == {demo.OUTSIDER, demo.CALLER}
     remove(store, api_keys=[demo.API_KEY], org=[demo.FOREIGN_ORG], account=[demo.OUTSIDER])
     assert members(store, demo.FOREIGN_ORG) == {demo.CALLER}
 
 
-def test_add_member_restores_a_removed_member(store: Store) -> None:
+def test_put_member_restores_a_removed_member(store: Store) -> None:
     remove(store, api_keys=[demo.API_KEY])
-    recoup.add_member(store, demo.ORG, demo.DISPOSABLE)
+    recoup.put_member(store, demo.ORG, demo.DISPOSABLE)
     assert demo.DISPOSABLE in members(store)
 
 
@@ -206,10 +206,10 @@ def test_add_member_restores_a_removed_member(store: Store) -> None:
         (demo.ORG, "acct", BadRequest, "member must be a valid UUID"),
     ],
 )
-def test_add_member_refuses_bad_input(
+def test_put_member_refuses_bad_input(
     store: Store, org: str, account: str, error: type[RuleError], message: str
 ) -> None:
     with pytest.raises(error) as caught:
-        recoup.add_member(store, org, account)
+        recoup.put_member(store, org, account)
     assert caught.value.message == message
     assert members(store) == {demo.CALLER, demo.DISPOSABLE, demo.COLLEAGUE}

@@ -98,15 +98,15 @@ def test_the_401_messages_say_what_is_wrong(store: Store) -> None:
 def test_a_caller_who_is_not_owner_or_admin_there_is_403(store: Store, token: str, org: str) -> None:
     error = refusal(store, authorizations=[f"Bearer {token}"], org=org, username="outsider")
     assert isinstance(error, Forbidden) and error.status == 403
-    assert error.message == turso.NOT_ALLOWED
+    assert error.message == turso.CANNOT_REMOVE
 
 
 def test_a_plain_member_is_403() -> None:
     seed = demo.demo_seed()
-    seed["turso"]["users"].append({"username": "carol", "tokens": ["carol-token"]})
-    seed["turso"]["organizations"][0]["members"].append({"username": "carol", "role": "member"})
+    seed["turso"]["users"].append({"username": "erin", "tokens": ["erin-token"]})
+    seed["turso"]["organizations"][0]["members"].append({"username": "erin", "role": "member"})
     store = Store(seed)
-    assert isinstance(refusal(store, authorizations=["Bearer carol-token"]), Forbidden)
+    assert isinstance(refusal(store, authorizations=["Bearer erin-token"]), Forbidden)
 
 
 def test_order_is_401_then_403_then_404(store: Store) -> None:
@@ -115,15 +115,15 @@ def test_order_is_401_then_403_then_404(store: Store) -> None:
     assert refusal(store, authorizations=viewer, username="nobody").status == 403
 
 
-def test_add_member_restores_a_removed_member_with_a_role(store: Store) -> None:
+def test_put_member_restores_a_removed_member_with_a_role(store: Store) -> None:
     remove(store)
-    turso.add_member(store, "demo-org", "bob", "viewer")
+    turso.put_member(store, "demo-org", "bob", "viewer")
     assert roster(store)["bob"] == "viewer"
     assert remove(store) == "bob"
 
 
-def test_add_member_changes_the_role_of_a_member(store: Store) -> None:
-    turso.add_member(store, "demo-org", "demo-viewer", "admin")
+def test_put_member_changes_the_role_of_a_member(store: Store) -> None:
+    turso.put_member(store, "demo-org", "demo-viewer", "admin")
     assert remove(store, demo.VIEWER_TOKEN) == "bob"
 
 
@@ -136,11 +136,11 @@ def test_add_member_changes_the_role_of_a_member(store: Store) -> None:
         ("no-such-org", "bob", "member", NotFound, "turso organization no-such-org does not exist"),
     ],
 )
-def test_add_member_refuses_bad_input(
+def test_put_member_refuses_bad_input(
     store: Store, org: str, username: str, role: str, error: type[RuleError], message: str
 ) -> None:
     with pytest.raises(error) as caught:
-        turso.add_member(store, org, username, role)
+        turso.put_member(store, org, username, role)
     assert caught.value.message == message
     assert roster(store)["bob"] == "member"
 

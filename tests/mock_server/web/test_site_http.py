@@ -13,8 +13,23 @@ def test_the_index_lists_what_the_stub_serves(client: httpx.Client) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     index = response.json()
-    assert index["apis"]["recoup"]["operation"] == "DELETE /api/organizations/members"
-    assert index["apis"]["turso"]["operation"] == "DELETE /v1/organizations/{organizationSlug}/members/{username}"
+    assert index["apis"]["recoup"]["operations"] == [
+        "GET /api/accounts/id",
+        "GET /api/organizations",
+        "POST /api/organizations/members",
+        "DELETE /api/organizations/members",
+    ]
+    assert index["apis"]["turso"]["operations"] == [
+        "GET /v1/auth/validate",
+        "GET /v1/user",
+        "GET /v1/organizations",
+        "GET /v1/organizations/{organizationSlug}",
+        "GET /v1/organizations/{organizationSlug}/members",
+        "POST /v1/organizations/{organizationSlug}/members",
+        "GET /v1/organizations/{organizationSlug}/members/{username}",
+        "PATCH /v1/organizations/{organizationSlug}/members/{username}",
+        "DELETE /v1/organizations/{organizationSlug}/members/{username}",
+    ]
     assert index["docs"] == "/docs/"
     assert index["control"]["base"] == "/__admin"
 

@@ -1,0 +1,52 @@
+"""Recoup (specs/recoup.yaml): the path prefix it owns, its error body, one thin handler per operation."""
+
+from __future__ import annotations
+
+from ...core import recoup
+from ...core.errors import Unauthorized
+from ...core.store import Store
+from .. import bodies
+from ..http import header_values, json_value, query_values
+from ..routes import Call
+
+NAME = "recoup"
+TITLE = "Recoup"
+PREFIX = "/api"
+error = bodies.recoup_error
+
+
+def _credentials(call: Call) -> dict[str, list[str]]:
+    return {
+        "api_keys": header_values(call.scope, b"x-api-key"),
+        "authorizations": header_values(call.scope, b"authorization"),
+    }
+
+
+def get_account_id(store: Store, call: Call) -> tuple[int, bytes]:
+    try:
+        account = recoup.get_account_id(store, **_credentials(call))
+    except Unauthorized as exc:  # this operation's 401 is documented with `message`, not `error`
+        return exc.status, bodies.recoup_account_error(exc.message)
+    return 200, bodies.recoup_account_id(account)
+
+
+def list_organizations(store: Store, call: Call) -> tuple[int, bytes]:
+    query = query_values(call.scope)
+    memberships = recoup.list_organizations(store, **_credentials(call), account_ids=query.get("account_id", ()))
+    return 200, bodies.recoup_organizations(memberships)
+
+
+def add_organization_member(store: Store, call: Call) -> tuple[int, bytes]:
+    membership, account = recoup.add_member(store, **_credentials(call), body=json_value(call.body))
+    return 200, bodies.recoup_added(membership, account)
+
+
+def remove_organization_member(store: Store, call: Call) -> tuple[int, bytes]:
+    query = query_values(call.scope)
+    recoup.remove_member(
+        store,
+        **_credentials(call),
+        organization_ids=query.get("organization_id", ()),
+        account_ids=query.get("account_id", ()),
+    )
+    return 200, bodies.RECOUP_SUCCESS
