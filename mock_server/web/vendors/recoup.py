@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ...core import recoup
 from ...core.errors import Unauthorized
 from ...core.store import Store
@@ -13,6 +15,20 @@ NAME = "recoup"
 TITLE = "Recoup"
 PREFIX = "/api"
 error = bodies.recoup_error
+
+
+def examples(url: str, demo: Mapping[str, str]) -> list[str]:
+    """curl commands for `make mock`'s banner, from the seed's demo block (none when it lacks the names)."""
+    if not {"RECOUP_API_KEY", "RECOUP_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID"} <= demo.keys():
+        return []
+    key = f"-H 'x-api-key: {demo['RECOUP_API_KEY']}'"
+    org, member = demo["RECOUP_ORG_ID"], demo["RECOUP_DISPOSABLE_MEMBER_ID"]
+    return [
+        f"curl -s '{url}/api/organizations?account_id={member}' {key}",
+        f"curl -s -X DELETE '{url}/api/organizations/members?organization_id={org}&account_id={member}' {key}",
+        f"curl -s -X POST {url}/api/organizations/members {key} "
+        f'-d \'{{"organizationId": "{org}", "accountId": "{member}"}}\'',
+    ]
 
 
 def _credentials(call: Call) -> dict[str, list[str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ...core import turso
 from ...core.store import Store
 from .. import bodies
@@ -12,6 +14,19 @@ NAME = "turso"
 TITLE = "Turso"
 PREFIX = "/v1"
 error = bodies.turso_error
+
+
+def examples(url: str, demo: Mapping[str, str]) -> list[str]:
+    """curl commands for `make mock`'s banner, from the seed's demo block (none when it lacks the names)."""
+    if not {"TURSO_TOKEN", "TURSO_ORG", "TURSO_DISPOSABLE_MEMBER"} <= demo.keys():
+        return []
+    members = f"{url}/v1/organizations/{demo['TURSO_ORG']}/members"
+    auth = f"-H 'Authorization: Bearer {demo['TURSO_TOKEN']}'"
+    return [
+        f"curl -s {members} {auth}",
+        f'curl -s -X POST {members} {auth} -d \'{{"username": "carol", "role": "viewer"}}\'',
+        f"curl -s -X DELETE {members}/{demo['TURSO_DISPOSABLE_MEMBER']} {auth}",
+    ]
 
 
 def _auth(call: Call) -> list[str]:
