@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .credentials import bearer_token
 from .errors import BadRequest, Forbidden, NotFound, Unauthorized
@@ -27,8 +26,7 @@ EXACTLY_ONE_MEMBER = "Provide exactly one of accountId or email"
 PARAMETERS = ("organization_id", "account_id")
 
 
-@dataclass(frozen=True)
-class Membership:
+class Membership(NamedTuple):
     """One organization an account belongs to, as GET /api/organizations lists it."""
 
     id: str  # the membership's id

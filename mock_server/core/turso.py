@@ -9,8 +9,7 @@ Then the body (400), then the user and the membership (404, 409). Changes persis
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .credentials import bearer_token
 from .errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
@@ -33,15 +32,13 @@ USERNAME_REQUIRED = "username is required"
 NOT_AN_OBJECT = "the body must be a JSON object"
 
 
-@dataclass(frozen=True)
-class Member:
+class Member(NamedTuple):
     username: str
     role: str
     email: str  # "" when the user has none on record
 
 
-@dataclass(frozen=True)
-class Organization:
+class Organization(NamedTuple):
     slug: str
     name: str
 

@@ -35,14 +35,16 @@ class Router:
         self.admin = admin
         self.guard = guard
         self.vendors = tuple(vendors)
+        # (prefix, prefix + "/", vendor): checked inline on every request
+        self._prefixes = tuple((v.prefix, v.prefix + "/", v) for v in self.vendors)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.admin(scope, receive, send)  # lifespan events
             return
         path: str = scope["path"]
-        for vendor in self.vendors:
-            if vendor.owns(path):
+        for prefix, under, vendor in self._prefixes:
+            if path.startswith(under) or path == prefix:
                 status = await self._vendor(vendor, scope, receive, send)
                 break
         else:
@@ -57,13 +59,16 @@ class Router:
         self.journal.record(scope, status)
 
     async def _vendor(self, vendor: Vendor, scope: Scope, receive: Receive, send: Send) -> int:
-        raw: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
-        found = vendor.routes.match(raw.split(b"?", 1)[0], lambda: path_segments(scope))
-        if found is None:
-            message = f"no route for {scope['path']}; the {vendor.title} operations are listed at /docs/"
-            await send_json(send, 404, vendor.error(message))
-            return 404
-        route, params = found
+        routes = vendor.routes
+        route = routes.literal.get(scope.get("raw_path") or b"")  # the hot path: one dictionary lookup
+        params: dict[str, str] = {}
+        if route is None:
+            found = routes.match_segments(path_segments(scope))
+            if found is None:
+                message = f"no route for {scope['path']}; the {vendor.title} operations are listed at /docs/"
+                await send_json(send, 404, vendor.error(message))
+                return 404
+            route, params = found
         method: str = scope["method"]
         operation = route.operations.get(method)
         if operation is None:

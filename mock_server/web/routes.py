@@ -30,7 +30,7 @@ class RouteError(ValueError):
     """A spec and its descriptor do not fit together; the message names the operation and the fix."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Call:
     """What a handler gets: the ASGI scope, the decoded path parameters, the body (when the spec has one)."""
 
@@ -89,10 +89,14 @@ class VendorRoutes:
     templated: dict[int, list[Route]]
 
     def match(self, raw_path: bytes, segments: Callable[[], list[str]]) -> tuple[Route, dict[str, str]] | None:
+        """The route of a raw path (its segments, decoded, are computed only when no literal path matches)."""
         route = self.literal.get(raw_path)
         if route is not None:
             return route, {}
-        parts = segments()
+        return self.match_segments(segments())
+
+    def match_segments(self, parts: list[str]) -> tuple[Route, dict[str, str]] | None:
+        """The route whose template fits the path split on '/' and percent-decoded segment by segment."""
         for candidate in self.templated.get(len(parts), ()):
             params = candidate.bind(parts)
             if params is not None:

@@ -31,16 +31,17 @@ def examples(url: str, demo: Mapping[str, str]) -> list[str]:
     ]
 
 
-def _credentials(call: Call) -> dict[str, list[str]]:
-    return {
-        "api_keys": header_values(call.scope, b"x-api-key"),
-        "authorizations": header_values(call.scope, b"authorization"),
-    }
+def _keys(call: Call) -> list[str]:
+    return header_values(call.scope, b"x-api-key")
+
+
+def _auth(call: Call) -> list[str]:
+    return header_values(call.scope, b"authorization")
 
 
 def get_account_id(store: Store, call: Call) -> tuple[int, bytes]:
     try:
-        account = recoup.get_account_id(store, **_credentials(call))
+        account = recoup.get_account_id(store, api_keys=_keys(call), authorizations=_auth(call))
     except Unauthorized as exc:  # this operation's 401 is documented with `message`, not `error`
         return exc.status, bodies.recoup_account_error(exc.message)
     return 200, bodies.recoup_account_id(account)
@@ -48,12 +49,16 @@ def get_account_id(store: Store, call: Call) -> tuple[int, bytes]:
 
 def list_organizations(store: Store, call: Call) -> tuple[int, bytes]:
     query = query_values(call.scope)
-    memberships = recoup.list_organizations(store, **_credentials(call), account_ids=query.get("account_id", ()))
+    memberships = recoup.list_organizations(
+        store, api_keys=_keys(call), authorizations=_auth(call), account_ids=query.get("account_id", ())
+    )
     return 200, bodies.recoup_organizations(memberships)
 
 
 def add_organization_member(store: Store, call: Call) -> tuple[int, bytes]:
-    membership, account = recoup.add_member(store, **_credentials(call), body=json_value(call.body))
+    membership, account = recoup.add_member(
+        store, api_keys=_keys(call), authorizations=_auth(call), body=json_value(call.body)
+    )
     return 200, bodies.recoup_added(membership, account)
 
 
@@ -61,7 +66,8 @@ def remove_organization_member(store: Store, call: Call) -> tuple[int, bytes]:
     query = query_values(call.scope)
     recoup.remove_member(
         store,
-        **_credentials(call),
+        api_keys=_keys(call),
+        authorizations=_auth(call),
         organization_ids=query.get("organization_id", ()),
         account_ids=query.get("account_id", ()),
     )
