@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import pytest
 
 from mock_server.core import turso
-from mock_server.core.errors import BadRequest, Forbidden, NotFound, RuleError, Unauthorized
+from mock_server.core.errors import BadRequest, Conflict, Forbidden, NotFound, RuleError, Unauthorized
 from mock_server.core.store import Store
 from tests.mock_server import demo
 
@@ -163,3 +163,58 @@ def test_simultaneous_removals_from_threads_remove_exactly_once(store: Store) ->
     for t in threads:
         t.join(timeout=10)
     assert sorted(outcomes) == ["404"] * (callers - 1) + ["bob"]
+
+
+# --- the operations around removal ---------------------------------------------------------------
+
+OWNER = [f"Bearer {demo.OWNER_TOKEN}"]
+VIEWER = [f"Bearer {demo.VIEWER_TOKEN}"]
+
+
+def test_reads_need_a_known_token(store: Store) -> None:
+    for call in (turso.validate_token, turso.current_user, turso.list_organizations):
+        with pytest.raises(Unauthorized):
+            call(store, authorizations=[])
+    assert turso.validate_token(store, authorizations=VIEWER) == -1
+    assert turso.current_user(store, authorizations=OWNER) == ("demo-owner", "Demo Owner", "owner@demo-org.example")
+
+
+def test_listing_members_needs_a_manager(store: Store) -> None:
+    assert [m.username for m in turso.list_members(store, authorizations=OWNER, organization="demo-org")][:2] == [
+        "demo-owner",
+        "demo-admin",
+    ]
+    with pytest.raises(Forbidden, match=turso.CANNOT_LIST):
+        turso.list_members(store, authorizations=VIEWER, organization="demo-org")
+
+
+def test_add_member_checks_permission_body_user_membership_in_that_order(store: Store) -> None:
+    def add(body: object, who: list[str] = OWNER) -> tuple[str, str]:
+        return turso.add_member(store, authorizations=who, organization="demo-org", body=body)
+
+    with pytest.raises(Forbidden, match=turso.CANNOT_ADD):
+        add(None, VIEWER)
+    with pytest.raises(BadRequest, match=turso.NOT_AN_OBJECT):
+        add(None)
+    with pytest.raises(BadRequest, match="invalid role 'owner'"):
+        add({"username": "nobody", "role": "owner"})
+    with pytest.raises(NotFound, match="could not find user nobody"):
+        add({"username": "nobody"})
+    with pytest.raises(Conflict, match="user alice is already a member of organization demo-org"):
+        add({"username": "alice"})
+    assert add({"username": "carol"}) == ("carol", "member")
+    assert store.state.turso.organizations["demo-org"].members["carol"] == "member"
+
+
+def test_update_role_and_retrieve_see_the_same_state(store: Store) -> None:
+    member = turso.update_member_role(
+        store, authorizations=OWNER, organization="demo-org", username="bob", body={"role": "viewer"}
+    )
+    assert member == turso.get_member(store, authorizations=VIEWER, organization="demo-org", username="bob")
+    assert member.role == "viewer"
+    with pytest.raises(BadRequest, match="role is required"):
+        turso.update_member_role(store, authorizations=OWNER, organization="demo-org", username="bob", body={})
+    with pytest.raises(NotFound):
+        turso.update_member_role(
+            store, authorizations=OWNER, organization="demo-org", username="carol", body={"role": "admin"}
+        )
