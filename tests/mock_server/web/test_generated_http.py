@@ -1,8 +1,9 @@
 """Schemathesis-generated requests to every operation of both contracts, valid and invalid, over real HTTP.
 
 Each case goes out as generated and with a real caller's credentials (pinned to the demo organization,
-so the body and access checks are reached); every answer must pass the conformance check: no 5xx,
-documented statuses with their schemas, the vendor's error shape otherwise.
+so the body and access checks are reached); every answer must pass the conformance check (no 5xx,
+documented statuses with their schemas, the vendor's error shape otherwise), and, with credentials,
+every schemathesis check (valid input accepted, invalid input refused, credentials required, ...).
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ def test_generated_requests_get_answers_the_contract_allows(
                     case.path_parameters = {**(case.path_parameters or {}), **pins["path_parameters"]}
                 sent = case.call(base_url=stub.url, session=session, headers=dict(headers or {}), timeout=5)
                 check_response(as_httpx(sent))
+                if headers:  # and schemathesis' own checks, with a real caller's credentials
+                    case.validate_response(sent, headers=dict(headers))
                 statuses.add(sent.status_code)
 
         exchange()
