@@ -678,17 +678,31 @@ def body_cases() -> Iterator[Case]:
         ("turso wrong token", turso_path(TURSO_ORG, TURSO_MEMBER), TURSO_BAD, codes(401)),
         ("turso owner, non-member", turso_path(TURSO_ORG, "nobody"), TURSO_VALID, codes(404)),
     ]
+    # The operations that read a body, with real callers: a body that is not what they take is refused
+    # (400; 409 for a Turso add naming an existing member; 413 past 64 KiB) and changes nothing.
+    refused = codes(400, 409, 413)
+    body_targets = [
+        ("recoup add", b"POST", RECOUP_PATH, RECOUP_VALID, refused),
+        ("turso add", b"POST", f"/v1/organizations/{TURSO_ORG}/members", TURSO_VALID, refused),
+        ("turso role", b"PATCH", turso_path(TURSO_ORG, TURSO_MEMBER), TURSO_VALID, refused),
+    ]
     for blabel, body in GARBAGE_BODIES:
         for ctype in CONTENT_TYPES:
+            ct = ctype[0][1].decode() if ctype else "no type"
             for tlabel, target, headers, ok in vendor_targets:
                 data = raw_request(b"DELETE", target.encode(), [*headers, *ctype], body)
-                ct = ctype[0][1].decode() if ctype else "no type"
+                yield Case(kind, f"{tlabel} / {blabel} / {ct}", data, statuses=ok)
+            for tlabel, method, target, headers, ok in body_targets:
+                data = raw_request(method, target.encode(), [*headers, *ctype], body)
                 yield Case(kind, f"{tlabel} / {blabel} / {ct}", data, statuses=ok)
         data = raw_request(b"GET", b"/__admin/journal", [h("Content-Type", "application/json")], body)
         yield Case(kind, f"GET journal with {blabel}", data, statuses=codes(200))
     for tlabel, target, headers, ok in vendor_targets[:2]:
         data = raw_request(b"DELETE", target.encode(), headers, b"\x00garbage" * (1 << 21))
         yield Case(kind, f"{tlabel} / 16 MB", data, statuses=ok)
+    for tlabel, method, target, headers, _ in body_targets:
+        data = raw_request(method, target.encode(), headers, b"\x00garbage" * (1 << 21))
+        yield Case(kind, f"{tlabel} / 16 MB", data, statuses=codes(413))
     for i, (path, body, ctype, ok) in enumerate(CONTROL_BODIES):
         method = b"PUT" if path == "/__admin/state" else b"POST"
         data = raw_request(method, path.encode(), [h("Content-Type", ctype)] if ctype else [], body)
