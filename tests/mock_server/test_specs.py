@@ -283,3 +283,21 @@ def test_nullable_is_refused_in_31_only_and_a_property_named_nullable_is_not() -
     schema["properties"]["organization_name"]["type"] = "string"
     schema["properties"]["organization_image"] = {"type": "string", "nullable": True}
     assert spec_problems(doc) == []
+
+
+def test_with_security_added_the_published_turso_operations_are_refused_for_no_401() -> None:
+    doc = published("turso")
+    doc["security"] = [{"bearerAuth": []}]
+    problems = spec_problems(doc)
+    for path, method in TURSO_OPERATIONS:
+        where = json_path(["paths", path, method, "responses"])
+        assert f"{where}: no 401 although the operation requires credentials" in problems
+
+
+def test_the_published_turso_add_answer_allows_owner_and_ours_does_not() -> None:
+    where = ("paths", "/v1/organizations/{organizationSlug}/members", "post", "responses", "200", "content")
+    where += ("application/json", "schema")
+    theirs, ours = published("turso"), load_spec(VENDOR_SPECS["turso"])
+    assert accepts(theirs, schema_at(theirs, *where), {"member": "iku", "role": "owner"})
+    assert not accepts(ours, schema_at(ours, *where), {"member": "iku", "role": "owner"})
+    assert accepts(ours, schema_at(ours, *where), {"member": "iku", "role": "viewer"})
