@@ -82,18 +82,11 @@ class Route:
 
 @dataclass
 class VendorRoutes:
-    """One vendor's compiled table: literal paths by raw bytes, templates by segment count."""
+    """One vendor's compiled table: literal paths by raw bytes (looked up first), templates by segment count."""
 
     routes: list[Route]  # in spec order
     literal: dict[bytes, Route]
     templated: dict[int, list[Route]]
-
-    def match(self, raw_path: bytes, segments: Callable[[], list[str]]) -> tuple[Route, dict[str, str]] | None:
-        """The route of a raw path (its segments, decoded, are computed only when no literal path matches)."""
-        route = self.literal.get(raw_path)
-        if route is not None:
-            return route, {}
-        return self.match_segments(segments())
 
     def match_segments(self, parts: list[str]) -> tuple[Route, dict[str, str]] | None:
         """The route whose template fits the path split on '/' and percent-decoded segment by segment."""

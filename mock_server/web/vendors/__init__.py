@@ -27,9 +27,6 @@ class Vendor:
     error: Callable[[str], bytes]
     routes: VendorRoutes
 
-    def owns(self, path: str) -> bool:
-        return path == self.prefix or path.startswith(self.prefix + "/")
-
 
 def load_vendors(specs_dir: Path) -> tuple[Vendor, ...]:
     """Every vendor with its route table compiled from specs_dir/<name>.yaml; RouteError if one does not fit."""

@@ -78,7 +78,8 @@ def test_a_literal_path_wins_over_a_template_and_parameters_are_never_empty(tmp_
     routes = compile_routes(spec, descriptor, "x")
 
     def match(path: str) -> tuple[str, dict[str, str]] | None:
-        found = routes.match(path.encode(), lambda: path.split("/"))
+        literal = routes.literal.get(path.encode())
+        found = (literal, {}) if literal else routes.match_segments(path.split("/"))
         return (found[0].template, found[1]) if found else None
 
     assert match("/a/b") == ("/a/b", {})
