@@ -98,7 +98,10 @@ def list_members(store: Store, *, authorizations: Sequence[str], organization: s
     with store.lock:
         state = store.state.turso
         org = _managed(state, authorizations, organization, CANNOT_LIST)
-        return [_member(state, name, role) for name, role in org.members.items()]
+        users = state.users
+        return [
+            Member(name, role, user.email if (user := users.get(name)) else "") for name, role in org.members.items()
+        ]
 
 
 def add_member(store: Store, *, authorizations: Sequence[str], organization: str, body: Any) -> tuple[str, str]:

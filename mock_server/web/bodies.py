@@ -100,7 +100,11 @@ def _member(m: Member) -> dict[str, str]:
 
 
 def turso_members(members: Sequence[Member]) -> bytes:
-    return _dump({"members": [_member(m) for m in members]})
+    rows = [
+        {"username": name, "role": role, "email": email} if email else {"username": name, "role": role}
+        for name, role, email in members
+    ]
+    return _dump({"members": rows})
 
 
 def turso_member(member: Member) -> bytes:
@@ -118,5 +122,13 @@ def document(value: Any) -> bytes:
     return _dump(value)
 
 
+# One encoder, built once: json.dumps with non-default options would build a new one per body.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def _dump(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    text = _ENCODER.encode(value)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # an unpaired surrogate: sent as a \u escape, still valid JSON
+        return json.dumps(value, separators=(",", ":")).encode("ascii")

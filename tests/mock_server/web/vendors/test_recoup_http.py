@@ -181,6 +181,10 @@ BAD_ADD_BODIES = [
     (b"5", "Invalid input: expected object, received number"),
     (b"true", "Invalid input: expected object, received boolean"),
     (b"[" * 50_000, "Invalid input: expected object, received null"),
+    (
+        b'{"organizationId": "%s", "email": "\\ud800@example.com"}' % ORG.encode(),
+        "Invalid input: expected object, received null",
+    ),
     ({}, "organizationId is required"),
     ({"accountId": demo.NEWCOMER}, "organizationId is required"),
     ({"organizationId": 5}, "organizationId is required"),

@@ -197,6 +197,8 @@ BAD_ADD_BODIES = [
     (b"[" * 50_000, turso.NOT_AN_OBJECT),  # nested too deep to parse
     (b'{"username": 1' + b"0" * 5000 + b"}", turso.NOT_AN_OBJECT),  # an integer too long to convert
     (b"\xff\xfe{", turso.NOT_AN_OBJECT),
+    (b'{"username": "\\ud800"}', turso.NOT_AN_OBJECT),  # an unpaired surrogate: UTF-8 cannot carry it
+    (b'{"username": "carol", "role": "\\uDFFF"}', turso.NOT_AN_OBJECT),
     (b"{}", "username is required"),
     (b'{"username": ""}', "username is required"),
     (b'{"username": 5}', "username is required"),
@@ -312,6 +314,7 @@ def test_an_owner_can_be_demoted_by_an_admin(client: httpx.Client, stub: Backgro
         (b"", turso.NOT_AN_OBJECT),
         (b"{", turso.NOT_AN_OBJECT),
         (b"[]", turso.NOT_AN_OBJECT),
+        (b'{"role": "\\ud800"}', turso.NOT_AN_OBJECT),
     ],
     ids=repr,
 )
@@ -354,3 +357,8 @@ def test_the_npm_clients_add_call_is_405_naming_the_documented_methods(
     assert response.headers["allow"] == "DELETE, GET, HEAD, PATCH"
     assert error(response, 405).startswith("method POST is not allowed on /v1/organizations/demo-org/members/carol")
     assert "carol" not in roster(stub)
+
+
+def test_a_paired_surrogate_escape_is_a_character_like_any_other(client: httpx.Client) -> None:
+    response = add(client, b'{"username": "\\ud83d\\ude00"}')
+    assert error(response, 404) == "could not find user \U0001f600"

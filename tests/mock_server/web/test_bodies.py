@@ -1,0 +1,18 @@
+"""web/bodies.py: every body is UTF-8 JSON, even for text UTF-8 cannot carry."""
+
+from __future__ import annotations
+
+import json
+
+from mock_server.web import bodies
+
+
+def test_bodies_are_compact_utf8_json() -> None:
+    assert bodies.turso_error("user jürgen") == '{"error":"user jürgen"}'.encode()
+    assert bodies.recoup_error("x") == b'{"status":"error","error":"x"}'
+
+
+def test_an_unpaired_surrogate_is_sent_as_an_escape_not_an_error() -> None:
+    body = bodies.turso_error("could not find user \ud800")
+    assert body == b'{"error":"could not find user \\ud800"}'
+    assert json.loads(body) == {"error": "could not find user \ud800"}
