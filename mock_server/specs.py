@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
 # The OpenAPI meta-schemas schemathesis ships (pinned in requirements.lock).
 from schemathesis.specs.openapi.definitions import OPENAPI_30, OPENAPI_31
+
+from .core.documents import load_yaml
 
 SPECS_DIR = Path(__file__).resolve().parents[1] / "specs"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -26,7 +27,7 @@ VENDOR_SPECS = {"recoup": SPECS_DIR / "recoup.yaml", "turso": SPECS_DIR / "turso
 
 
 def load_spec(path: str | Path) -> dict[str, Any]:
-    doc: dict[str, Any] = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    doc: dict[str, Any] = load_yaml(Path(path).read_text(encoding="utf-8"))
     return doc
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from .documents import load_yaml
 from .state import (
     TURSO_ROLES,
     RecoupAccount,
@@ -60,7 +61,7 @@ def load_seed_file(path: str | Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise SeedError(f"seed file {p} cannot be read: {exc}") from None
     try:
-        doc = yaml.safe_load(text)
+        doc = load_yaml(text)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" at line {where.line + 1}" if where is not None else ""

@@ -16,8 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import yaml
-
+from ..core.documents import load_yaml
 from ..core.store import Store
 from .http import Scope
 
@@ -108,7 +107,7 @@ def handler_name(operation_id: str, prefix: str) -> str:
 
 def compile_routes(spec_path: Path, descriptor: ModuleType, prefix: str) -> VendorRoutes:
     """The route table of one vendor spec, each operation bound to `descriptor.<handler_name>`."""
-    spec: dict[str, Any] = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    spec: dict[str, Any] = load_yaml(spec_path.read_text(encoding="utf-8"))
     routes: list[Route] = []
     for template, item in spec.get("paths", {}).items():
         names = tuple(_PARAMETER.findall(template))

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from swagger_ui_bundle import swagger_ui_path
 
+from ..core.documents import load_yaml
 from .bodies import control_error, document
 from .http import Receive, Scope, Send, send_bytes, send_json
 
@@ -54,7 +54,7 @@ def as_openapi_30(node: Any) -> Any:
 
 def docs_spec(path: Path) -> dict[str, Any]:
     """A spec as the docs page shows it: its server is this stub, so "Try it out" calls the stub."""
-    spec: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec: dict[str, Any] = load_yaml(path.read_text(encoding="utf-8"))
     spec["servers"] = [{"url": "/", "description": "this stub"}]
     if spec["openapi"].startswith("3.1"):
         info = spec.setdefault("info", {})
