@@ -1,4 +1,8 @@
+"""core/documents.py: the C parser reads exactly what PyYAML's safe loader reads, and refuses the same."""
+
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 import yaml
@@ -9,8 +13,8 @@ from mock_server.specs import SPECS_DIR
 
 
 @pytest.mark.parametrize("path", [*sorted(SPECS_DIR.glob("*.yaml")), DEMO_SEED], ids=lambda p: p.name)
-def test_load_yaml_reads_what_safe_load_reads(path: object) -> None:
-    text = path.read_text(encoding="utf-8")  # type: ignore[attr-defined]
+def test_load_yaml_reads_what_safe_load_reads(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
     assert load_yaml(text) == yaml.safe_load(text)
 
 
