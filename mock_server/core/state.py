@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,12 +11,21 @@ from .credentials import CredentialIndex, mask
 
 TURSO_ROLES = ("owner", "admin", "member", "viewer")
 # A membership's id is derived from the pair, so an idempotent add returns the same id every time.
-_MEMBERSHIP_NAMESPACE = uuid.UUID("6f1c2b7e-3a4d-5e6f-8a9b-0c1d2e3f4a5b")
+MEMBERSHIP_NAMESPACE = uuid.UUID("6f1c2b7e-3a4d-5e6f-8a9b-0c1d2e3f4a5b")
+_NAMESPACE = MEMBERSHIP_NAMESPACE.bytes
 
 
 def membership_id(organization_id: str, account_id: str) -> str:
-    """The id of the membership of `account_id` in `organization_id` (lower-case UUIDs)."""
-    return str(uuid.uuid5(_MEMBERSHIP_NAMESPACE, f"{organization_id}/{account_id}"))
+    """The id of the membership of `account_id` in `organization_id` (lower-case UUIDs).
+
+    `str(uuid.uuid5(MEMBERSHIP_NAMESPACE, "<organization>/<account>"))`, computed without building UUID
+    objects (it runs on every Recoup add and organizations list).
+    """
+    digest = bytearray(hashlib.sha1(_NAMESPACE + f"{organization_id}/{account_id}".encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    x = digest.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 @dataclass

@@ -75,7 +75,7 @@ def json_value(raw: bytes) -> Any:
     if not raw:
         return None
     try:
-        value = json.loads(raw)
+        value = json.loads(raw.decode("utf-8"))  # UTF-8 only, as the vendors' servers read it
         if _SURROGATE_ESCAPE.search(raw):
             json.dumps(value, ensure_ascii=False).encode("utf-8")  # raises on an unpaired surrogate
     except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deep, an integer too long
