@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ MEMBERSHIP_NAMESPACE = uuid.UUID("6f1c2b7e-3a4d-5e6f-8a9b-0c1d2e3f4a5b")
 _NAMESPACE = MEMBERSHIP_NAMESPACE.bytes
 
 
+@functools.lru_cache(maxsize=65536)  # a pure function: the cache holds no state, only saves the hashing
 def membership_id(organization_id: str, account_id: str) -> str:
     """The id of the membership of `account_id` in `organization_id` (lower-case UUIDs).
 
