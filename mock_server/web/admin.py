@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import connexion
-import yaml
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.options import SwaggerUIOptions
@@ -15,6 +14,7 @@ from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 
 from ..core import recoup, turso
+from ..core.documents import load_yaml
 from ..core.errors import RuleError
 from ..core.seed import SeedError
 from ..core.store import Store
@@ -62,9 +62,9 @@ class AdminHandlers:
             return NOT_JSON
         try:
             if body["vendor"] == "recoup":
-                recoup.add_member(self.store, body["organization"], body["member"])
+                recoup.put_member(self.store, body["organization"], body["member"])
             else:
-                turso.add_member(self.store, body["organization"], body["member"], body.get("role", "member"))
+                turso.put_member(self.store, body["organization"], body["member"], body.get("role", "member"))
         except RuleError as exc:
             return control_error(exc.message), exc.status
         return {"status": "added"}
@@ -84,7 +84,7 @@ class _BoundResolver(Resolver):
 
 def _allowed_methods(spec: Path) -> dict[str, str]:
     """Path -> the Allow header value for it: every method the spec documents there (GET implies HEAD)."""
-    paths = yaml.safe_load(spec.read_text(encoding="utf-8"))["paths"]
+    paths = load_yaml(spec.read_text(encoding="utf-8"))["paths"]
     allowed: dict[str, str] = {}
     for path, item in paths.items():
         methods = {m.upper() for m in item if m in _METHODS}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import unquote, unquote_plus
@@ -40,8 +42,10 @@ def path_segments(scope: Scope) -> list[str]:
 
     Splitting before decoding keeps an encoded slash (%2F) inside its segment.
     """
-    raw = scope.get("raw_path") or scope["path"].encode("utf-8")
+    raw: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
     raw = raw.split(b"?", 1)[0]
+    if b"%" not in raw:  # nothing to decode (the common case)
+        return raw.decode("latin-1").split("/")
     return [unquote(s.decode("latin-1"), encoding="utf-8", errors="replace") for s in raw.split(b"/")]
 
 
@@ -57,3 +61,40 @@ async def send_bytes(send: Send, status: int, body: bytes, content_type: bytes) 
     headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def json_value(raw: bytes) -> Any:
+    """A request body parsed as JSON whatever its Content-Type; None when empty or not JSON.
+
+    A string holding an unpaired UTF-16 surrogate (`"\\ud800"`), which UTF-8 cannot carry, makes the body
+    not JSON for the stub: such a value could be neither stored nor sent back.
+    """
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw.decode("utf-8"))  # UTF-8 only, as the vendors' servers read it
+        if _SURROGATE_ESCAPE.search(raw):
+            json.dumps(value, ensure_ascii=False).encode("utf-8")  # raises on an unpaired surrogate
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deep, an integer too long
+        return None
+    return value
+
+
+async def read_body(receive: Receive, limit: int) -> bytes | None:
+    """The request body, or None when it is longer than `limit` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks)  # the client went away
+        chunk: bytes = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
