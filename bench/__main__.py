@@ -27,6 +27,7 @@ from .soak import SoakResult, run_soak
 # The stub's own environment settings; cleared so it runs exactly as a plain `make mock` does.
 STUB_ENV = ("HOST", "PORT", "SEED", "ADMIN_TOKEN", "JOURNAL_SIZE", "ACCESS_LOG")
 CONTRACT_ESTIMATE_S = 60
+STUB_PATHS, PAIRED_PATHS = 6, 3  # the scenarios driven on the stub; those also driven on bare Starlette
 STARLETTE_LABEL = "bare Starlette (uvicorn httptools+uvloop)"
 
 
@@ -37,8 +38,8 @@ def say(text: str) -> None:
 def estimate_s(s: BenchSettings, parts: frozenset[str]) -> float:
     total = float(s.soak_seconds + 2 if "soak" in parts else 0)
     if "rounds" in parts:
-        stub = 1 + s.warmup + 3 * s.seconds
-        starlette = 1 + s.warmup + s.seconds
+        stub = 1 + s.warmup + STUB_PATHS * s.seconds
+        starlette = 1 + s.warmup + (1 + PAIRED_PATHS) * s.seconds
         prism = 4 + s.warmup + s.seconds
         total += s.rounds * (stub + starlette + prism)
     if "contract" in parts:
@@ -122,7 +123,8 @@ def run(settings: BenchSettings, parts: frozenset[str]) -> int:
             spec = ServerSpec("prism", prism.command, settings.root, label=f"Prism {prism.version} (-v error)")
             contenders.append(Contender(spec, (r200,)))
             context["labels"]["prism"] = spec.shown
-        contenders.append(Contender(starlette, (r200,)))
+        paired = tuple(s for s in scenarios.values() if s.paired)
+        contenders.append(Contender(starlette, (r200, *paired)))
         say("rounds:")
         slots = run_rounds(settings, wrk, contenders, say)
     contract = None

@@ -76,6 +76,8 @@ def find_wrk() -> str:
 
 def lua_script(scenario: Scenario) -> str:
     headers = "\n".join(f"wrk.headers[{_lua(k)}] = {_lua(v)}" for k, v in scenario.headers)
+    if scenario.body:
+        headers += f"\nwrk.body = {_lua(scenario.body)}"
     return _LUA.format(method=_lua(scenario.method), headers=headers)
 
 

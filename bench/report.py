@@ -18,6 +18,7 @@ RPS_MIN = 8000.0
 P99_MAX_MS = 25.0
 PRISM_RATIO_MIN = 2.0
 STARLETTE_RATIO_MIN = 0.45
+PAIRED_RATIO_MIN = 0.9  # each lifecycle path against the same path on bare Starlette
 FIRST_ANSWER_MAX_S = 0.5
 RSS_MAX_MB = 100.0
 CASES_PER_S_MIN = 300.0
@@ -156,6 +157,17 @@ def _round_targets(res: Results, add: Callable[[bool | None, str, str], None]) -
         if other is not None:
             expected = res.scenarios[key].expected
             add(other.errors == 0, f"stub {key}: 0 errors (every response {expected})", f"{other.errors}")
+    for key, sc in res.scenarios.items():
+        mine = stats(res.slots, "stub", key)
+        if not sc.paired or mine is None:
+            continue
+        add(mine.errors == 0, f"stub {key}: 0 errors (every response {sc.expected})", f"{mine.errors}")
+        r = ratio(mine, stats(res.slots, "starlette", key))
+        add(
+            False if r is None else r >= PAIRED_RATIO_MIN,
+            f"stub/bare Starlette {key} req/s >= {PAIRED_RATIO_MIN:.2f}x",
+            f"{r:.2f}x" if r is not None else _first_error(res, "starlette") or "no successful Starlette run",
+        )
     r = ratio(stub, prism)
     why = res.context.get("prism_missing") or _first_error(res, "prism") or "no successful Prism run"
     if stub is None:
@@ -271,10 +283,13 @@ def _rounds_section(res: Results) -> list[str]:
     for key, sc in res.scenarios.items():
         x = stats(res.slots, "stub", key)
         if x is not None:
+            bare = stats(res.slots, "starlette", key)
+            vs = f"{bare.rps:,.0f} ({_x(ratio(x, bare))})" if bare else "-"
             rows.append(
-                [sc.title, str(sc.expected), f"{x.rps:,.0f}", f"{x.p50_ms:.2f}", f"{x.p99_ms:.2f}", f"{x.errors}"]
+                [sc.title, str(sc.expected), f"{x.rps:,.0f}", f"{x.p50_ms:.2f}", f"{x.p99_ms:.2f}", f"{x.errors}", vs]
             )
-    return lines + table(["path", "expected", "req/s", "p50 ms", "p99 ms", "errors"], rows)
+    head = ["path", "expected", "req/s", "p50 ms", "p99 ms", "errors", "bare Starlette req/s (stub/it)"]
+    return lines + table(head, rows)
 
 
 def _contract_section(c: ContractResult | None) -> list[str]:

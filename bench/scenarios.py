@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -21,6 +22,8 @@ class Scenario:
     target: str  # path and query
     headers: tuple[tuple[str, str], ...]
     expected: int  # the status every response must have; anything else is an error
+    body: str = ""  # a JSON request body
+    paired: bool = False  # also driven on bare Starlette, which has a route answering the same way (baseline.py)
 
 
 def read_demo(seed: Path) -> dict[str, str]:
@@ -36,12 +39,16 @@ def read_demo(seed: Path) -> dict[str, str]:
 
 def build_scenarios(demo: dict[str, str]) -> dict[str, Scenario]:
     needed = ["RECOUP_API_KEY", "RECOUP_ORG_ID", "RECOUP_FOREIGN_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID"]
-    needed += ["TURSO_TOKEN", "TURSO_ORG"]
+    needed += ["TURSO_TOKEN", "TURSO_ORG", "TURSO_DISPOSABLE_MEMBER"]
     missing = [name for name in needed if name not in demo]
     if missing:
         raise BenchError(f"the seed's `demo:` block lacks {', '.join(missing)}")
     member = demo["RECOUP_DISPOSABLE_MEMBER_ID"]
     recoup_key = (("x-api-key", demo["RECOUP_API_KEY"]),)
+    turso_token = (("Authorization", f"Bearer {demo['TURSO_TOKEN']}"),)
+    turso_members = f"/v1/organizations/{demo['TURSO_ORG']}/members"
+    existing = json.dumps({"username": demo["TURSO_DISPOSABLE_MEMBER"], "role": "member"})
+    recoup_add = json.dumps({"organizationId": demo["RECOUP_ORG_ID"], "accountId": member})
 
     def recoup(org: str) -> str:
         return "/api/organizations/members?" + urlencode({"organization_id": org, "account_id": member})
@@ -62,9 +69,32 @@ def build_scenarios(demo: dict[str, str]) -> dict[str, Scenario]:
                 "turso_404",
                 "Turso 404 (not a member)",
                 "DELETE",
-                f"/v1/organizations/{demo['TURSO_ORG']}/members/{NOBODY}",
-                (("Authorization", f"Bearer {demo['TURSO_TOKEN']}"),),
+                f"{turso_members}/{NOBODY}",
+                turso_token,
                 404,
+            ),
+            Scenario("turso_list", "Turso 200 (list members)", "GET", turso_members, turso_token, 200, paired=True),
+            # An add of an existing member: the whole add path (token, permission, body, user, membership)
+            # on every request, and the state stays the same for the next one.
+            Scenario(
+                "turso_add",
+                "Turso 409 (add an existing member)",
+                "POST",
+                turso_members,
+                turso_token,
+                409,
+                body=existing,
+                paired=True,
+            ),
+            Scenario(
+                "recoup_add",
+                "Recoup 200 (add, idempotent)",
+                "POST",
+                "/api/organizations/members",
+                recoup_key,
+                200,
+                body=recoup_add,
+                paired=True,
             ),
         )
     }

@@ -87,7 +87,8 @@ def free_port() -> int:
 def request(port: int, scenario: Scenario, timeout: float = 5.0) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        conn.request(scenario.method, scenario.target, headers=dict(scenario.headers))
+        body = scenario.body.encode() if scenario.body else None
+        conn.request(scenario.method, scenario.target, body=body, headers=dict(scenario.headers))
         response = conn.getresponse()
         return response.status, response.read()
     finally:

@@ -18,13 +18,14 @@ def serve(settings: Settings) -> None:
     import uvicorn
 
     from .web.app import create_app
+    from .web.routes import RouteError
 
     try:
         store = Store(load_seed_file(settings.seed))
-    except SeedError as exc:
+        app = create_app(store, admin_token=settings.admin_token, journal_size=settings.journal_size)
+    except (SeedError, RouteError) as exc:
         raise SystemExit(f"error: {exc}") from None
     sock = bind(settings.host, settings.port)
-    app = create_app(store, admin_token=settings.admin_token, journal_size=settings.journal_size)
     config = uvicorn_config(app, access_log=settings.access_log)
     server = uvicorn.Server(config)
     # uvicorn stops on SIGINT/SIGTERM, puts back the handlers it found, then raises the signal again;

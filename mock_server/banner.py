@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .core.state import State
+from .web.vendors import DESCRIPTORS
 
 _ANY = ("0.0.0.0", "::", "")
 
@@ -39,16 +40,8 @@ def banner(url: str, seed: str, state: State, *, admin_token: bool) -> str:
         lines += [f"{name}={value}" for name, value in demo.items()]
         lines.append("")
     lines.append("Try it:")
-    if {"RECOUP_API_KEY", "RECOUP_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID"} <= demo.keys():
-        lines.append(
-            f"  curl -s -X DELETE '{url}/api/organizations/members?organization_id={demo['RECOUP_ORG_ID']}"
-            f"&account_id={demo['RECOUP_DISPOSABLE_MEMBER_ID']}' -H 'x-api-key: {demo['RECOUP_API_KEY']}'"
-        )
-    if {"TURSO_TOKEN", "TURSO_ORG", "TURSO_DISPOSABLE_MEMBER"} <= demo.keys():
-        lines.append(
-            f"  curl -s -X DELETE {url}/v1/organizations/{demo['TURSO_ORG']}/members/"
-            f"{demo['TURSO_DISPOSABLE_MEMBER']} -H 'Authorization: Bearer {demo['TURSO_TOKEN']}'"
-        )
+    for descriptor in DESCRIPTORS:
+        lines += [f"  {example}" for example in descriptor.examples(url, demo)]
     lines += [
         f"  curl -s {url}/__admin/journal      # recent requests",
         f"  curl -s -X POST {url}/__admin/reset  # back to the seed",

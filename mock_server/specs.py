@@ -1,7 +1,11 @@
 """The contracts in specs/: loading them, and checking they are valid OpenAPI.
 
 `python -m mock_server.specs [FILE...]` checks the given files (default: every spec in specs/)
-and prints each problem with the JSON path of the broken location.
+and prints each problem with the JSON path of the broken location. Besides the OpenAPI meta-schema,
+it enforces what a contract needs to be usable by tools and clients, which the meta-schema allows:
+every operation has an operationId; when the document defines security schemes, every operation
+requires one and documents its 401; an object schema's `required` names only its own properties;
+a 3.1 document does not use the 3.0 keyword `nullable` (which 3.1 ignores).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import yaml
 from schemathesis.specs.openapi.definitions import OPENAPI_30, OPENAPI_31
 
 SPECS_DIR = Path(__file__).resolve().parents[1] / "specs"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 VENDOR_SPECS = {"recoup": SPECS_DIR / "recoup.yaml", "turso": SPECS_DIR / "turso.yaml"}
 
 
@@ -36,7 +41,60 @@ def spec_problems(doc: Any) -> list[str]:
         worst = _deepest(error)
         where = json_path(worst.absolute_path)
         problems.append(f"{where}: {worst.message}")
-    return sorted(set(problems))
+    return sorted(set(problems + contract_problems(doc)))
+
+
+def contract_problems(doc: dict[str, Any]) -> list[str]:
+    """What makes a valid OpenAPI document a poor contract (see the module docstring), each as 'location: message'."""
+    problems = []
+    components = doc.get("components") if isinstance(doc.get("components"), dict) else {}
+    schemes = sorted((components or {}).get("securitySchemes") or {})
+    paths = doc.get("paths") if isinstance(doc.get("paths"), dict) else {}
+    for path, item in (paths or {}).items():
+        for method, op in (item or {}).items() if isinstance(item, dict) else ():
+            if method not in HTTP_METHODS or not isinstance(op, dict):
+                continue
+            where = json_path(["paths", path, method])
+            if not op.get("operationId"):
+                problems.append(f"{where}: no operationId (tools and reports cannot name the operation)")
+            security = op.get("security", doc.get("security"))
+            if schemes and not security:
+                problems.append(
+                    f"{where}: no security requirement although the document defines {', '.join(schemes)}: "
+                    "the operation reads as anonymous"
+                )
+            responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+            if security and "401" not in (responses or {}):
+                problems.append(f"{where}.responses: no 401 although the operation requires credentials")
+    is_31 = str(doc.get("openapi", "")).startswith("3.1")
+    for parts, node, in_properties in _nodes(doc, []):
+        if in_properties:
+            continue  # a map of property names, not a schema
+        required, properties = node.get("required"), node.get("properties")
+        if isinstance(required, list) and isinstance(properties, dict):
+            for name in required:
+                if name not in properties:
+                    problems.append(
+                        f"{json_path([*parts, 'required'])}: {name!r} is required but is not one of the properties "
+                        f"({', '.join(map(str, properties))})"
+                    )
+        if is_31 and "nullable" in node:
+            problems.append(
+                f"{json_path([*parts, 'nullable'])}: `nullable` is OpenAPI 3.0; a 3.1 document ignores it, "
+                "so null is refused (write type: [<type>, 'null'])"
+            )
+    return problems
+
+
+def _nodes(node: Any, parts: list[Any], in_properties: bool = False) -> Any:
+    """Every mapping in the document, with its location and whether it is a `properties` map."""
+    if isinstance(node, dict):
+        yield parts, node, in_properties
+        for key, value in node.items():
+            yield from _nodes(value, [*parts, key], key == "properties" and not in_properties)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _nodes(value, [*parts, i])
 
 
 def operation_ids(*docs: dict[str, Any]) -> list[str]:

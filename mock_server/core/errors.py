@@ -27,3 +27,7 @@ class Forbidden(RuleError):
 
 class NotFound(RuleError):
     status = 404
+
+
+class Conflict(RuleError):
+    status = 409

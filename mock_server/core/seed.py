@@ -18,6 +18,9 @@ from .state import (
 )
 
 UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+# `format: email`: a local part, "@" and a domain, no spaces. The real Recoup validator is stricter;
+# the contract does not say so, so the stub follows the contract, as for `format: uuid`.
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+")
 
 DEMO_KEYS = (
     "RECOUP_API_KEY",
@@ -29,6 +32,9 @@ DEMO_KEYS = (
     "TURSO_ORG",
     "TURSO_DISPOSABLE_MEMBER",
 )
+# Further names a seed's `demo:` block may hold (printed by `make mock`, not read by the contract suite yet):
+# TURSO_MEMBER_TOKEN is a token of a member or viewer of TURSO_ORG, who may not manage its members.
+EXTRA_DEMO_KEYS = ("TURSO_MEMBER_TOKEN",)
 
 
 class SeedError(ValueError):
@@ -38,6 +44,10 @@ class SeedError(ValueError):
 def is_uuid(value: str) -> bool:
     """True for a hyphenated 8-4-4-4-12 hexadecimal UUID (the `format: uuid` syntax)."""
     return UUID_RE.fullmatch(value) is not None
+
+
+def is_email(value: str) -> bool:
+    return EMAIL_RE.fullmatch(value) is not None
 
 
 def load_seed_file(path: str | Path) -> dict[str, Any]:
@@ -69,7 +79,7 @@ def build_state(doc: Any) -> State:
     state = State()
     _build_recoup(state, _mapping(root.get("recoup", {}), "recoup", {"accounts", "organizations"}))
     _build_turso(state, _mapping(root.get("turso", {}), "turso", {"users", "organizations"}))
-    demo = _mapping(root.get("demo", {}), "demo", set(DEMO_KEYS))
+    demo = _mapping(root.get("demo", {}), "demo", {*DEMO_KEYS, *EXTRA_DEMO_KEYS})
     state.demo = {k: _text(v, f"demo.{k}") for k, v in demo.items()}
     return state
 
@@ -78,16 +88,21 @@ def _build_recoup(state: State, doc: dict[str, Any]) -> None:
     r = state.recoup
     for i, item in enumerate(_list(doc.get("accounts", []), "recoup.accounts")):
         where = f"recoup.accounts[{i}]"
-        a = _mapping(item, where, {"id", "name", "api_keys", "bearer_tokens"})
+        a = _mapping(item, where, {"id", "name", "email", "api_keys", "bearer_tokens"})
         acc = RecoupAccount(
             id=_uuid(a.get("id"), f"{where}.id"),
             name=_text(a.get("name", ""), f"{where}.name"),
+            email=_email(a.get("email", ""), f"{where}.email"),
             api_keys=_secrets(a.get("api_keys", []), f"{where}.api_keys"),
             bearer_tokens=_secrets(a.get("bearer_tokens", []), f"{where}.bearer_tokens"),
         )
         if acc.id in r.accounts:
             raise SeedError(f"{where}.id: account {acc.id} is listed twice")
         r.accounts[acc.id] = acc
+        if acc.email:
+            if acc.email in r.emails:
+                raise SeedError(f"{where}.email: {acc.email!r} already belongs to account {r.emails[acc.email]}")
+            r.emails[acc.email] = acc.id
         for key in acc.api_keys:
             _unique_secret(r.api_keys.owner_of(key), f"{where}.api_keys")
             r.api_keys.add(key, acc.id)
@@ -112,9 +127,11 @@ def _build_turso(state: State, doc: dict[str, Any]) -> None:
     t = state.turso
     for i, item in enumerate(_list(doc.get("users", []), "turso.users")):
         where = f"turso.users[{i}]"
-        u = _mapping(item, where, {"username", "tokens"})
+        u = _mapping(item, where, {"username", "name", "email", "tokens"})
         user = TursoUser(
             username=_name(u.get("username"), f"{where}.username"),
+            name=_text(u.get("name", ""), f"{where}.name"),
+            email=_email(u.get("email", ""), f"{where}.email"),
             tokens=_secrets(u.get("tokens", []), f"{where}.tokens"),
         )
         if user.username in t.users:
@@ -180,6 +197,13 @@ def _uuid(value: Any, where: str) -> str:
     if not is_uuid(text):
         raise SeedError(f"{where}: {text!r} is not a hyphenated UUID")
     return text.lower()
+
+
+def _email(value: Any, where: str) -> str:
+    text = _text(value, where)
+    if text and not is_email(text):
+        raise SeedError(f"{where}: {text!r} is not an email address (name@domain.tld)")
+    return text
 
 
 def _secrets(value: Any, where: str) -> list[str]:

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from .credentials import CredentialIndex, mask
 
 TURSO_ROLES = ("owner", "admin", "member", "viewer")
+# A membership's id is derived from the pair, so an idempotent add returns the same id every time.
+_MEMBERSHIP_NAMESPACE = uuid.UUID("6f1c2b7e-3a4d-5e6f-8a9b-0c1d2e3f4a5b")
+
+
+def membership_id(organization_id: str, account_id: str) -> str:
+    """The id of the membership of `account_id` in `organization_id` (lower-case UUIDs)."""
+    return str(uuid.uuid5(_MEMBERSHIP_NAMESPACE, f"{organization_id}/{account_id}"))
 
 
 @dataclass
 class RecoupAccount:
     id: str
     name: str = ""
+    email: str = ""
     api_keys: list[str] = field(default_factory=list)
     bearer_tokens: list[str] = field(default_factory=list)
 
@@ -22,7 +31,7 @@ class RecoupAccount:
 class RecoupOrganization:
     id: str
     name: str = ""
-    members: set[str] = field(default_factory=set)
+    members: set[str] = field(default_factory=set)  # account ids
 
 
 @dataclass
@@ -31,11 +40,14 @@ class RecoupState:
     organizations: dict[str, RecoupOrganization] = field(default_factory=dict)
     api_keys: CredentialIndex = field(default_factory=CredentialIndex)
     bearer_tokens: CredentialIndex = field(default_factory=CredentialIndex)
+    emails: dict[str, str] = field(default_factory=dict)  # email -> account id (exact, case-sensitive)
 
 
 @dataclass
 class TursoUser:
     username: str
+    name: str = ""
+    email: str = ""
     tokens: list[str] = field(default_factory=list)
 
 
@@ -69,6 +81,7 @@ class State:
                     {
                         "id": a.id,
                         "name": a.name,
+                        **({"email": a.email} if a.email else {}),
                         "api_keys": [hide(k) for k in a.api_keys],
                         "bearer_tokens": [hide(t) for t in a.bearer_tokens],
                     }
@@ -81,7 +94,13 @@ class State:
             },
             "turso": {
                 "users": [
-                    {"username": u.username, "tokens": [hide(t) for t in u.tokens]} for u in self.turso.users.values()
+                    {
+                        "username": u.username,
+                        **({"name": u.name} if u.name else {}),
+                        **({"email": u.email} if u.email else {}),
+                        "tokens": [hide(t) for t in u.tokens],
+                    }
+                    for u in self.turso.users.values()
                 ],
                 "organizations": [
                     {

@@ -62,9 +62,9 @@ class AdminHandlers:
             return NOT_JSON
         try:
             if body["vendor"] == "recoup":
-                recoup.add_member(self.store, body["organization"], body["member"])
+                recoup.put_member(self.store, body["organization"], body["member"])
             else:
-                turso.add_member(self.store, body["organization"], body["member"], body.get("role", "member"))
+                turso.put_member(self.store, body["organization"], body["member"], body.get("role", "member"))
         except RuleError as exc:
             return control_error(exc.message), exc.status
         return {"status": "added"}

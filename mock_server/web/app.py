@@ -10,6 +10,7 @@ from .guard import AdminGuard
 from .journal import Journal
 from .router import Router
 from .site import Site
+from .vendors import load_vendors
 
 SPECS_DIR = Path(__file__).resolve().parents[2] / "specs"
 
@@ -17,7 +18,11 @@ SPECS_DIR = Path(__file__).resolve().parents[2] / "specs"
 def create_app(
     store: Store, *, admin_token: str | None = None, journal_size: int = 1000, specs_dir: Path = SPECS_DIR
 ) -> Router:
-    """The stub as one ASGI app serving both vendor contracts over `store`."""
+    """The stub as one ASGI app serving both vendor contracts over `store`.
+
+    Raises RouteError (naming the operation) when a vendor spec has an operation without a handler.
+    """
+    vendors = load_vendors(specs_dir)
     journal = Journal(journal_size)
     admin = create_admin_app(specs_dir / "admin.yaml", store, journal)
-    return Router(store, journal, Site(specs_dir), admin, AdminGuard(admin_token))
+    return Router(store, journal, Site(specs_dir, vendors), admin, AdminGuard(admin_token), vendors)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
+
+from ..core.recoup import Membership
+from ..core.turso import Member, Organization
 
 RECOUP_SUCCESS = b'{"status":"success"}'
 
@@ -11,6 +15,33 @@ RECOUP_SUCCESS = b'{"status":"success"}'
 def recoup_error(message: str) -> bytes:
     """Recoup's error envelope: {"status": "error", "error": "..."}."""
     return _dump({"status": "error", "error": message})
+
+
+def recoup_account_error(message: str) -> bytes:
+    """Recoup's error body on GET /api/accounts/id: {"status": "error", "message": "..."}."""
+    return _dump({"status": "error", "message": message})
+
+
+def recoup_account_id(account_id: str) -> bytes:
+    return _dump({"status": "success", "accountId": account_id})
+
+
+def recoup_organizations(memberships: Sequence[Membership]) -> bytes:
+    """GET /api/organizations: the account's organizations; the stub holds no organization images."""
+    organizations = [
+        {
+            "id": m.id,
+            "organization_id": m.organization_id,
+            "organization_name": m.organization_name,
+            "organization_image": None,
+        }
+        for m in memberships
+    ]
+    return _dump({"status": "success", "organizations": organizations})
+
+
+def recoup_added(membership_id: str, account_id: str) -> bytes:
+    return _dump({"status": "success", "id": membership_id, "account_id": account_id})
 
 
 def turso_error(message: str) -> bytes:
@@ -26,6 +57,60 @@ def control_error(message: str) -> dict[str, str]:
 def turso_removed(username: str) -> bytes:
     """Turso's 200 body: {"member": "<username>"}."""
     return _dump({"member": username})
+
+
+def turso_token(exp: int) -> bytes:
+    return _dump({"exp": exp})
+
+
+def turso_user(username: str, name: str, email: str) -> bytes:
+    user: dict[str, Any] = {"username": username, "name": name or username}
+    if email:
+        user["email"] = email
+    return _dump({"user": {**user, "mfa": False, "has_pending_invites": False}})
+
+
+def _organization(org: Organization) -> dict[str, Any]:
+    return {
+        "name": org.name or org.slug,
+        "slug": org.slug,
+        "type": "team",
+        "overages": False,
+        "require_mfa": False,
+        "blocked_reads": False,
+        "blocked_writes": False,
+    }
+
+
+def turso_organizations(orgs: Sequence[Organization]) -> bytes:
+    """GET /v1/organizations: a bare array, as the contract documents it."""
+    return _dump([_organization(o) for o in orgs])
+
+
+def turso_organization(org: Organization) -> bytes:
+    return _dump({"organization": _organization(org)})
+
+
+def _member(m: Member) -> dict[str, str]:
+    return (
+        {"username": m.username, "role": m.role, "email": m.email}
+        if m.email
+        else {"username": m.username, "role": m.role}
+    )
+
+
+def turso_members(members: Sequence[Member]) -> bytes:
+    return _dump({"members": [_member(m) for m in members]})
+
+
+def turso_member(member: Member) -> bytes:
+    """Retrieve and update-role: {"member": {username, role, email}}."""
+    return _dump({"member": _member(member)})
+
+
+def turso_added(username: str, role: str) -> bytes:
+    """Add: {"member": "<username>", "role": "<role>"} (a username string, as the contract has it)."""
+    return _dump({"member": username, "role": role})
 
 
 def document(value: Any) -> bytes:

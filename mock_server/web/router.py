@@ -1,80 +1,93 @@
-"""The outermost ASGI layer: sends each request to its vendor adapter, the docs, or the control API.
+"""The outermost ASGI layer: sends each request to its vendor operation, the docs, or the control API.
 
-The two vendor operations are matched and answered here directly, without connexion's
-per-request middleware stack: their checks (credentials, parameters, access) are the
-membership rules themselves, and running a generic validator in front of them would only
-repeat that work. Everything under /__admin goes to the connexion app after the guard.
+The vendor operations are matched against the route table compiled from specs/ at startup and
+answered here directly, without connexion's per-request middleware stack: their checks
+(credentials, parameters, access) are the membership rules themselves, and running a generic
+validator in front of them would only repeat that work. Everything under /__admin goes to the
+connexion app after the guard.
 """
 
 from __future__ import annotations
 
-from ..core.store import Store
-from .bodies import control_error, document, recoup_error, turso_error
-from .guard import AdminGuard
-from .http import ASGIApp, Message, Receive, Scope, Send, path_segments, send_json
-from .journal import Journal
-from .site import Site
-from .vendors import recoup_remove_member, turso_remove_member
+from collections.abc import Sequence
 
-RECOUP_PATH = "/api/organizations/members"
+from ..core.errors import RuleError
+from ..core.store import Store
+from .bodies import control_error, document
+from .guard import AdminGuard
+from .http import ASGIApp, Message, Receive, Scope, Send, path_segments, read_body, send_json
+from .journal import Journal
+from .routes import Call
+from .site import Site
+from .vendors import Vendor
+
 ADMIN_PREFIX = "/__admin"
-ALLOW_DELETE = [(b"allow", b"DELETE")]
+MAX_BODY = 64 * 1024
 
 
 class Router:
-    def __init__(self, store: Store, journal: Journal, site: Site, admin: ASGIApp, guard: AdminGuard) -> None:
+    def __init__(
+        self, store: Store, journal: Journal, site: Site, admin: ASGIApp, guard: AdminGuard, vendors: Sequence[Vendor]
+    ) -> None:
         self.store = store
         self.journal = journal
         self.site = site
         self.admin = admin
         self.guard = guard
+        self.vendors = tuple(vendors)
+        # (prefix, prefix + "/", vendor): checked inline on every request
+        self._prefixes = tuple((v.prefix, v.prefix + "/", v) for v in self.vendors)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.admin(scope, receive, send)  # lifespan events
             return
         path: str = scope["path"]
-        if path == RECOUP_PATH:
-            status = await self._recoup(scope, send)
-        elif path == "/v1" or path.startswith("/v1/"):
-            status = await self._turso(scope, send)
-        elif path == "/api" or path.startswith("/api/"):
-            status = 404
-            await send_json(send, status, recoup_error(f"no route for {path}; the Recoup operation is {RECOUP_PATH}"))
-        elif path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
-            status = await self._admin(scope, receive, send)
-        elif self.site.serves(path):
-            status = await self.site(scope, receive, send)
+        for prefix, under, vendor in self._prefixes:
+            if path.startswith(under) or path == prefix:
+                status = await self._vendor(vendor, scope, receive, send)
+                break
         else:
-            status = 404
-            body = document(control_error(f"no route for {path}; GET / lists what this stub serves"))
-            await send_json(send, status, body)
+            if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
+                status = await self._admin(scope, receive, send)
+            elif self.site.serves(path):
+                status = await self.site(scope, receive, send)
+            else:
+                status = 404
+                body = document(control_error(f"no route for {path}; GET / lists what this stub serves"))
+                await send_json(send, status, body)
         self.journal.record(scope, status)
 
-    async def _recoup(self, scope: Scope, send: Send) -> int:
-        if scope["method"] != "DELETE":
-            body = recoup_error(f"method {scope['method']} is not allowed on {RECOUP_PATH}; use DELETE")
-            await send_json(send, 405, body, ALLOW_DELETE)
+    async def _vendor(self, vendor: Vendor, scope: Scope, receive: Receive, send: Send) -> int:
+        routes = vendor.routes
+        route = routes.literal.get(scope.get("raw_path") or b"")  # the hot path: one dictionary lookup
+        params: dict[str, str] = {}
+        if route is None:
+            found = routes.match_segments(path_segments(scope))
+            if found is None:
+                message = f"no route for {scope['path']}; the {vendor.title} operations are listed at /docs/"
+                await send_json(send, 404, vendor.error(message))
+                return 404
+            route, params = found
+        method: str = scope["method"]
+        operation = route.operations.get(method)
+        if operation is None:
+            allow = route.allow.decode()
+            message = f"method {method} is not allowed on {scope['path']}; use {allow}"
+            await send_json(send, 405, vendor.error(message), [(b"allow", route.allow)])
             return 405
-        status, body = recoup_remove_member(self.store, scope)
-        await send_json(send, status, body)
-        return status
-
-    async def _turso(self, scope: Scope, send: Send) -> int:
-        seg = path_segments(scope)
-        if not (len(seg) == 6 and seg[2] == "organizations" and seg[4] == "members" and seg[3] and seg[5]):
-            body = turso_error(
-                f"no route for {scope['path']}; the Turso operation is "
-                "/v1/organizations/{organizationSlug}/members/{username}"
-            )
-            await send_json(send, 404, body)
-            return 404
-        if scope["method"] != "DELETE":
-            body = turso_error(f"method {scope['method']} is not allowed here; use DELETE")
-            await send_json(send, 405, body, ALLOW_DELETE)
-            return 405
-        status, body = turso_remove_member(self.store, scope, seg[3], seg[5])
-        await send_json(send, status, body)
+        body = b""
+        if operation.has_body:
+            read = await read_body(receive, MAX_BODY)
+            if read is None:
+                await send_json(send, 413, vendor.error(f"the request body is longer than {MAX_BODY} bytes"))
+                return 413
+            body = read
+        try:
+            status, answer = operation.handler(self.store, Call(scope, params, body))
+        except RuleError as exc:
+            status, answer = exc.status, vendor.error(exc.message)
+        await send_json(send, status, answer)
         return status
 
     async def _admin(self, scope: Scope, receive: Receive, send: Send) -> int:

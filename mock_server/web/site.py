@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from swagger_ui_bundle import swagger_ui_path
 
 from .bodies import control_error, document
 from .http import Receive, Scope, Send, send_bytes, send_json
+
+if TYPE_CHECKING:
+    from .vendors import Vendor
 
 DOC_SPECS = ("recoup", "turso", "admin")
 _TYPES = {".js": b"application/javascript", ".css": b"text/css", ".png": b"image/png", ".html": b"text/html"}
@@ -29,8 +33,23 @@ window.ui = SwaggerUIBundle({dom_id: "#ui", urls: %s, "urls.primaryName": "recou
 
 
 # The Swagger UI that swagger_ui_bundle ships (4.x) renders OpenAPI 3.0 only; the Recoup contract is 3.1.0
-# but uses nothing 3.1 adds, so its docs copy is labelled 3.0.3. The contract itself is left as published.
+# and uses one thing 3.1 adds, `type: [string, 'null']`, which its docs copy spells the 3.0 way
+# (`nullable: true`) and labels 3.0.3. The contract itself is left as it is.
 DOCS_OPENAPI = "3.0.3"
+
+
+def as_openapi_30(node: Any) -> Any:
+    """`node` with every JSON Schema 2020-12 `type: [T, 'null']` written as OpenAPI 3.0 `type: T, nullable: true`."""
+    if isinstance(node, list):
+        return [as_openapi_30(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: as_openapi_30(v) for k, v in node.items()}
+    kind = out.get("type")
+    if isinstance(kind, list) and "null" in kind and len(kind) == 2:
+        out["type"] = next(t for t in kind if t != "null")
+        out["nullable"] = True
+    return out
 
 
 def docs_spec(path: Path) -> dict[str, Any]:
@@ -44,11 +63,13 @@ def docs_spec(path: Path) -> dict[str, Any]:
             f"shown here as {DOCS_OPENAPI}, which this page renders.)"
         ).strip()
         spec["openapi"] = DOCS_OPENAPI
+        spec["components"] = as_openapi_30(spec.get("components", {}))
     return spec
 
 
 class Site:
-    def __init__(self, specs_dir: Path) -> None:
+    def __init__(self, specs_dir: Path, vendors: Sequence[Vendor] = ()) -> None:
+        self._vendors = tuple(vendors)
         urls = [{"url": f"/docs/{name}.json", "name": name} for name in DOC_SPECS]
         self._files: dict[str, tuple[bytes, bytes]] = {
             f"/docs/{name}.json": (document(docs_spec(specs_dir / f"{name}.yaml")), b"application/json")
@@ -58,17 +79,17 @@ class Site:
         self._static = {p.name: p for p in Path(swagger_ui_path).iterdir() if p.suffix in _TYPES}
         self._index = document(self.index())
 
-    @staticmethod
-    def index() -> dict[str, Any]:
+    def index(self) -> dict[str, Any]:
+        apis = {
+            v.name: {
+                "operations": [f"{op.method} {op.template}" for op in v.routes.operations],
+                "spec": f"/docs/{v.name}.json",
+            }
+            for v in self._vendors
+        }
         return {
             "service": "recoup-turso-stub",
-            "apis": {
-                "recoup": {"operation": "DELETE /api/organizations/members", "spec": "/docs/recoup.json"},
-                "turso": {
-                    "operation": "DELETE /v1/organizations/{organizationSlug}/members/{username}",
-                    "spec": "/docs/turso.json",
-                },
-            },
+            "apis": apis,
             "docs": "/docs/",
             "control": {"base": "/__admin", "spec": "/docs/admin.json"},
         }

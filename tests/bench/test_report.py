@@ -25,6 +25,7 @@ DEMO = {
     "RECOUP_DISPOSABLE_MEMBER_ID": "member-1",
     "TURSO_TOKEN": "turso_demo",
     "TURSO_ORG": "demo-org",
+    "TURSO_DISPOSABLE_MEMBER": "bob",
 }
 SCENARIOS = build_scenarios(DEMO)
 
@@ -474,11 +475,11 @@ def test_render_has_the_tables_and_ratios() -> None:
     )
     assert "\n".join(servers) in text
     paths = report.table(
-        ["path", "expected", "req/s", "p50 ms", "p99 ms", "errors"],
+        ["path", "expected", "req/s", "p50 ms", "p99 ms", "errors", "bare Starlette req/s (stub/it)"],
         [
-            ["Recoup 200 (removal)", "200", "11,000", "1.50", "6.00", "0"],
-            ["Recoup 403 (foreign org)", "403", "12,100", "1.50", "6.00", "0"],
-            ["Turso 404 (not a member)", "404", "13,200", "1.50", "6.00", "0"],
+            ["Recoup 200 (removal)", "200", "11,000", "1.50", "6.00", "0", "21,000 (0.52x)"],
+            ["Recoup 403 (foreign org)", "403", "12,100", "1.50", "6.00", "0", "-"],
+            ["Turso 404 (not a member)", "404", "13,200", "1.50", "6.00", "0", "-"],
         ],
     )
     assert "\n".join(paths) in text
@@ -585,3 +586,46 @@ def test_write(tmp_path: Path) -> None:
     assert (md, js) == (tmp_path / "out" / "bench.md", tmp_path / "out" / "bench.json")
     assert md.read_text(encoding="utf-8") == markdown
     assert json.loads(js.read_text(encoding="utf-8"))["ratios"]["stub/prism"] == pytest.approx(2.2)
+
+
+PAIRED = ("turso_list", "turso_add", "recoup_add")
+
+
+def with_lifecycle_paths(res: Results, stub_rps: float, bare_rps: float) -> Results:
+    """The lifecycle paths measured on the stub and on bare Starlette in every round."""
+    for s in res.slots:
+        if s.server in ("stub", "starlette"):
+            for key in PAIRED:
+                expected = SCENARIOS[key].expected
+                s.loads[key] = load(stub_rps if s.server == "stub" else bare_rps, expected=expected)
+                s.spot_checks[key] = [expected, expected]
+    return res
+
+
+def test_the_lifecycle_paths_are_paired_with_bare_starlette() -> None:
+    assert [k for k, s in SCENARIOS.items() if s.paired] == list(PAIRED)
+    assert SCENARIOS["turso_add"].body == '{"username": "bob", "role": "member"}'
+    assert (SCENARIOS["turso_add"].method, SCENARIOS["turso_add"].expected) == ("POST", 409)
+    assert (SCENARIOS["recoup_add"].method, SCENARIOS["recoup_add"].expected) == ("POST", 200)
+
+
+@pytest.mark.parametrize(("stub_rps", "verdict", "measured"), [(9_000.0, "PASS", "0.90x"), (8_900.0, "FAIL", "0.89x")])
+def test_each_lifecycle_path_needs_nine_tenths_of_bare_starlette(stub_rps: float, verdict: str, measured: str) -> None:
+    res = with_lifecycle_paths(passing(), stub_rps, 10_000.0)
+    found = verdicts(res)
+    for key in PAIRED:
+        target = found[f"stub/bare Starlette {key} req/s >= 0.90x"]
+        assert (target.verdict, target.measured) == (verdict, measured)
+        assert found[f"stub {key}: 0 errors (every response {SCENARIOS[key].expected})"].verdict == "PASS"
+
+
+def test_a_lifecycle_path_with_errors_fails_its_error_target() -> None:
+    res = with_lifecycle_paths(passing(), 10_000.0, 10_000.0)
+    find(res, "stub", 2).loads["turso_add"] = load(10_000.0, expected=409, wrong=3)
+    assert verdicts(res)["stub turso_add: 0 errors (every response 409)"].verdict == "FAIL"
+
+
+def test_the_path_table_shows_the_starlette_figure_beside_the_stub() -> None:
+    res = with_lifecycle_paths(passing(), 9_500.0, 10_000.0)
+    text = report.render(res, report.targets(res))
+    assert "| Turso 200 (list members)" in text and "10,000 (0.95x)" in text

@@ -32,6 +32,9 @@ def test_the_banner_shows_the_demo_variables_and_examples() -> None:
     assert "  API docs (Recoup, Turso, control API): http://127.0.0.1:1/docs/" in lines
     assert f"-H 'x-api-key: {demo.API_KEY}'" in text
     assert f"-H 'Authorization: Bearer {demo.OWNER_TOKEN}'" in text
+    assert f"curl -s -X POST http://127.0.0.1:1/v1/organizations/{demo.TURSO_ORG}/members" in text
+    assert f"curl -s -X POST http://127.0.0.1:1/api/organizations/members -H 'x-api-key: {demo.API_KEY}'" in text
+    assert "TURSO_MEMBER_TOKEN=turso_demo_viewer_91b4e2c7" in lines
     assert "(loopback callers only)" in text
     assert lines[-1] == "Press Ctrl-C to stop."
 

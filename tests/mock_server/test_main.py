@@ -235,3 +235,19 @@ def test_a_reader_that_goes_away_does_not_crash_the_stub() -> None:
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=15) == 0
     assert process.stderr.read() == b""
+
+
+def test_a_spec_operation_without_a_handler_stops_the_start_in_one_line() -> None:
+    script = (
+        "import sys; import mock_server.web.vendors.turso as turso; del turso.get_current_user; "
+        "from mock_server.__main__ import main; sys.argv = ['mock_server', '--port', '0']; main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environment(), capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 1
+    assert one_line_error(result) == (
+        "error: turso.yaml: GET /v1/user (tursoGetCurrentUser) has no handler: "
+        "define get_current_user(store, call) in mock_server.web.vendors.turso"
+    )
+    assert "listening" not in result.stdout

@@ -183,17 +183,17 @@ def test_parameter_returns_the_lower_case_uuid() -> None:
     assert recoup.parameter("x", [demo.ORG.upper()]) == demo.ORG
 
 
-def test_add_member_adds_and_is_idempotent(store: Store) -> None:
-    recoup.add_member(store, demo.FOREIGN_ORG, demo.CALLER.upper())
-    recoup.add_member(store, demo.FOREIGN_ORG, demo.CALLER)
+def test_put_member_adds_and_is_idempotent(store: Store) -> None:
+    recoup.put_member(store, demo.FOREIGN_ORG, demo.CALLER.upper())
+    recoup.put_member(store, demo.FOREIGN_ORG, demo.CALLER)
     assert members(store, demo.FOREIGN_ORG) == {demo.OUTSIDER, demo.CALLER}
     remove(store, api_keys=[demo.API_KEY], org=[demo.FOREIGN_ORG], account=[demo.OUTSIDER])
     assert members(store, demo.FOREIGN_ORG) == {demo.CALLER}
 
 
-def test_add_member_restores_a_removed_member(store: Store) -> None:
+def test_put_member_restores_a_removed_member(store: Store) -> None:
     remove(store, api_keys=[demo.API_KEY])
-    recoup.add_member(store, demo.ORG, demo.DISPOSABLE)
+    recoup.put_member(store, demo.ORG, demo.DISPOSABLE)
     assert demo.DISPOSABLE in members(store)
 
 
@@ -206,10 +206,64 @@ def test_add_member_restores_a_removed_member(store: Store) -> None:
         (demo.ORG, "acct", BadRequest, "member must be a valid UUID"),
     ],
 )
-def test_add_member_refuses_bad_input(
+def test_put_member_refuses_bad_input(
     store: Store, org: str, account: str, error: type[RuleError], message: str
 ) -> None:
     with pytest.raises(error) as caught:
-        recoup.add_member(store, org, account)
+        recoup.put_member(store, org, account)
     assert caught.value.message == message
     assert members(store) == {demo.CALLER, demo.DISPOSABLE, demo.COLLEAGUE}
+
+
+# --- the operations around removal ---------------------------------------------------------------
+
+
+def test_get_account_id_authenticates_like_every_operation(store: Store) -> None:
+    assert recoup.get_account_id(store, api_keys=[demo.API_KEY], authorizations=[]) == demo.CALLER
+    with pytest.raises(Unauthorized):
+        recoup.get_account_id(store, api_keys=[], authorizations=[])
+
+
+def test_list_organizations_validates_the_query_before_the_credentials(store: Store) -> None:
+    with pytest.raises(BadRequest, match="account_id must be a valid UUID"):
+        recoup.list_organizations(store, api_keys=[], authorizations=[], account_ids=["x"])
+    with pytest.raises(Unauthorized):
+        recoup.list_organizations(store, api_keys=[], authorizations=[], account_ids=[demo.CALLER])
+
+
+def test_list_organizations_is_the_callers_or_a_colleagues(store: Store) -> None:
+    own = recoup.list_organizations(store, api_keys=[demo.API_KEY], authorizations=[], account_ids=[])
+    colleague = recoup.list_organizations(
+        store, api_keys=[demo.API_KEY], authorizations=[], account_ids=[demo.COLLEAGUE]
+    )
+    assert [m.organization_id for m in own] == [m.organization_id for m in colleague] == [demo.ORG]
+    assert own[0].id != colleague[0].id  # one membership each
+    with pytest.raises(Forbidden, match=recoup.ACCESS_DENIED):
+        recoup.list_organizations(store, api_keys=[demo.API_KEY], authorizations=[], account_ids=[demo.OUTSIDER])
+
+
+def test_add_member_checks_body_before_access_and_access_before_the_account(store: Store) -> None:
+    def add(body: object) -> tuple[str, str]:
+        return recoup.add_member(store, api_keys=[demo.API_KEY], authorizations=[], body=body)
+
+    with pytest.raises(BadRequest, match="organizationId is required"):
+        add({"accountId": demo.STRANGER})
+    with pytest.raises(Forbidden):
+        add({"organizationId": demo.FOREIGN_ORG, "accountId": demo.STRANGER})
+    with pytest.raises(NotFound):
+        add({"organizationId": demo.ORG, "accountId": demo.STRANGER})
+    membership, account = add({"organizationId": demo.ORG, "accountId": demo.NEWCOMER.upper()})
+    assert account == demo.NEWCOMER and demo.NEWCOMER in members(store)
+    assert add({"organizationId": demo.ORG, "email": demo.NEWCOMER_EMAIL}) == (membership, demo.NEWCOMER)
+
+
+def test_the_organization_account_itself_may_add_and_an_unknown_email_creates_an_account() -> None:
+    seed = demo.demo_seed()
+    seed["recoup"]["accounts"].append({"id": demo.ORG, "name": "Demo Records", "api_keys": ["org-key"]})
+    store = Store(seed)
+    _, account = recoup.add_member(
+        store, api_keys=["org-key"], authorizations=[], body={"organizationId": demo.ORG, "email": "x@example.com"}
+    )
+    assert store.state.recoup.accounts[account].email == "x@example.com"
+    assert store.state.recoup.emails["x@example.com"] == account
+    assert account in members(store)

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from mock_server.core.seed import DEMO_KEYS, SeedError, build_state, is_uuid, load_seed_file
+from mock_server.core.seed import DEMO_KEYS, EXTRA_DEMO_KEYS, SeedError, build_state, is_uuid, load_seed_file
 from mock_server.settings import DEMO_SEED
 from tests.mock_server import demo
 
@@ -23,7 +23,7 @@ def test_the_demo_seed_builds_the_demo_world() -> None:
     assert state.turso.organizations["demo-org"].members["alice"] == "member"
     assert state.turso.organizations["acme"].members == {"outsider": "owner"}
     assert state.demo == demo.DEMO_VARIABLES
-    assert set(state.demo) == set(DEMO_KEYS)
+    assert set(state.demo) == {*DEMO_KEYS, *EXTRA_DEMO_KEYS}
 
 
 def test_uuids_are_stored_lower_case() -> None:
@@ -113,7 +113,18 @@ BAD_SEEDS: list[tuple[Any, str]] = [
         "recoup.organizations[0].members must be a list",
     ),
     ({"turso": 3}, "turso must be a mapping, not int"),
-    ({"turso": {"users": [{"name": "x"}]}}, "turso.users[0]: unknown field 'name'"),
+    ({"turso": {"users": [{"login": "x"}]}}, "turso.users[0]: unknown field 'login'"),
+    ({"turso": {"users": [{"username": "x", "email": "x"}]}}, "turso.users[0].email: 'x' is not an email address"),
+    ({"turso": {"users": [{"username": "x", "name": 5}]}}, "turso.users[0].name must be a string, not int"),
+    (
+        {"recoup": {"accounts": [{"id": ACCOUNT, "email": "nope@"}]}},
+        "recoup.accounts[0].email: 'nope@' is not an email address",
+    ),
+    (
+        {"recoup": {"accounts": [{"id": ACCOUNT, "email": "a@b.co"}, {"id": OTHER, "email": "a@b.co"}]}},
+        "recoup.accounts[1].email: 'a@b.co' already belongs to account",
+    ),
+    ({"demo": {"TURSO_MEMBER_TOKEN": 5}}, "demo.TURSO_MEMBER_TOKEN must be a string, not int"),
     ({"turso": {"users": [{"username": ""}]}}, "turso.users[0].username: '' is not usable in a URL path segment"),
     ({"turso": {"users": [{"username": "a/b"}]}}, "turso.users[0].username: 'a/b' is not usable"),
     ({"turso": {"users": [{"username": "a"}, {"username": "a"}]}}, "turso.users[1].username: user 'a' is listed twice"),

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import pytest
 
 from mock_server.core import turso
-from mock_server.core.errors import BadRequest, Forbidden, NotFound, RuleError, Unauthorized
+from mock_server.core.errors import BadRequest, Conflict, Forbidden, NotFound, RuleError, Unauthorized
 from mock_server.core.store import Store
 from tests.mock_server import demo
 
@@ -98,15 +98,15 @@ def test_the_401_messages_say_what_is_wrong(store: Store) -> None:
 def test_a_caller_who_is_not_owner_or_admin_there_is_403(store: Store, token: str, org: str) -> None:
     error = refusal(store, authorizations=[f"Bearer {token}"], org=org, username="outsider")
     assert isinstance(error, Forbidden) and error.status == 403
-    assert error.message == turso.NOT_ALLOWED
+    assert error.message == turso.CANNOT_REMOVE
 
 
 def test_a_plain_member_is_403() -> None:
     seed = demo.demo_seed()
-    seed["turso"]["users"].append({"username": "carol", "tokens": ["carol-token"]})
-    seed["turso"]["organizations"][0]["members"].append({"username": "carol", "role": "member"})
+    seed["turso"]["users"].append({"username": "erin", "tokens": ["erin-token"]})
+    seed["turso"]["organizations"][0]["members"].append({"username": "erin", "role": "member"})
     store = Store(seed)
-    assert isinstance(refusal(store, authorizations=["Bearer carol-token"]), Forbidden)
+    assert isinstance(refusal(store, authorizations=["Bearer erin-token"]), Forbidden)
 
 
 def test_order_is_401_then_403_then_404(store: Store) -> None:
@@ -115,15 +115,15 @@ def test_order_is_401_then_403_then_404(store: Store) -> None:
     assert refusal(store, authorizations=viewer, username="nobody").status == 403
 
 
-def test_add_member_restores_a_removed_member_with_a_role(store: Store) -> None:
+def test_put_member_restores_a_removed_member_with_a_role(store: Store) -> None:
     remove(store)
-    turso.add_member(store, "demo-org", "bob", "viewer")
+    turso.put_member(store, "demo-org", "bob", "viewer")
     assert roster(store)["bob"] == "viewer"
     assert remove(store) == "bob"
 
 
-def test_add_member_changes_the_role_of_a_member(store: Store) -> None:
-    turso.add_member(store, "demo-org", "demo-viewer", "admin")
+def test_put_member_changes_the_role_of_a_member(store: Store) -> None:
+    turso.put_member(store, "demo-org", "demo-viewer", "admin")
     assert remove(store, demo.VIEWER_TOKEN) == "bob"
 
 
@@ -136,11 +136,11 @@ def test_add_member_changes_the_role_of_a_member(store: Store) -> None:
         ("no-such-org", "bob", "member", NotFound, "turso organization no-such-org does not exist"),
     ],
 )
-def test_add_member_refuses_bad_input(
+def test_put_member_refuses_bad_input(
     store: Store, org: str, username: str, role: str, error: type[RuleError], message: str
 ) -> None:
     with pytest.raises(error) as caught:
-        turso.add_member(store, org, username, role)
+        turso.put_member(store, org, username, role)
     assert caught.value.message == message
     assert roster(store)["bob"] == "member"
 
@@ -163,3 +163,58 @@ def test_simultaneous_removals_from_threads_remove_exactly_once(store: Store) ->
     for t in threads:
         t.join(timeout=10)
     assert sorted(outcomes) == ["404"] * (callers - 1) + ["bob"]
+
+
+# --- the operations around removal ---------------------------------------------------------------
+
+OWNER = [f"Bearer {demo.OWNER_TOKEN}"]
+VIEWER = [f"Bearer {demo.VIEWER_TOKEN}"]
+
+
+def test_reads_need_a_known_token(store: Store) -> None:
+    for call in (turso.validate_token, turso.current_user, turso.list_organizations):
+        with pytest.raises(Unauthorized):
+            call(store, authorizations=[])
+    assert turso.validate_token(store, authorizations=VIEWER) == -1
+    assert turso.current_user(store, authorizations=OWNER) == ("demo-owner", "Demo Owner", "owner@demo-org.example")
+
+
+def test_listing_members_needs_a_manager(store: Store) -> None:
+    assert [m.username for m in turso.list_members(store, authorizations=OWNER, organization="demo-org")][:2] == [
+        "demo-owner",
+        "demo-admin",
+    ]
+    with pytest.raises(Forbidden, match=turso.CANNOT_LIST):
+        turso.list_members(store, authorizations=VIEWER, organization="demo-org")
+
+
+def test_add_member_checks_permission_body_user_membership_in_that_order(store: Store) -> None:
+    def add(body: object, who: list[str] = OWNER) -> tuple[str, str]:
+        return turso.add_member(store, authorizations=who, organization="demo-org", body=body)
+
+    with pytest.raises(Forbidden, match=turso.CANNOT_ADD):
+        add(None, VIEWER)
+    with pytest.raises(BadRequest, match=turso.NOT_AN_OBJECT):
+        add(None)
+    with pytest.raises(BadRequest, match="invalid role 'owner'"):
+        add({"username": "nobody", "role": "owner"})
+    with pytest.raises(NotFound, match="could not find user nobody"):
+        add({"username": "nobody"})
+    with pytest.raises(Conflict, match="user alice is already a member of organization demo-org"):
+        add({"username": "alice"})
+    assert add({"username": "carol"}) == ("carol", "member")
+    assert store.state.turso.organizations["demo-org"].members["carol"] == "member"
+
+
+def test_update_role_and_retrieve_see_the_same_state(store: Store) -> None:
+    member = turso.update_member_role(
+        store, authorizations=OWNER, organization="demo-org", username="bob", body={"role": "viewer"}
+    )
+    assert member == turso.get_member(store, authorizations=VIEWER, organization="demo-org", username="bob")
+    assert member.role == "viewer"
+    with pytest.raises(BadRequest, match="role is required"):
+        turso.update_member_role(store, authorizations=OWNER, organization="demo-org", username="bob", body={})
+    with pytest.raises(NotFound):
+        turso.update_member_role(
+            store, authorizations=OWNER, organization="demo-org", username="carol", body={"role": "admin"}
+        )

@@ -10,6 +10,7 @@ of that status in specs/recoup.yaml, specs/turso.yaml or specs/admin.yaml; an un
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
@@ -38,16 +39,23 @@ def inline(node: Any, root: dict[str, Any]) -> Any:
     return node
 
 
+def _template_re(template: str) -> re.Pattern[str]:
+    return re.compile("/".join("[^/]+" if part.startswith("{") else re.escape(part) for part in template.split("/")))
+
+
+# Each vendor's path templates, as patterns over the raw path (a %2F stays inside its segment).
+TEMPLATES = {vendor: [(_template_re(t), t) for t in SPECS[vendor]["paths"]] for vendor in ("recoup", "turso", "admin")}
+PREFIXES = {"recoup": "/api", "turso": "/v1", "admin": "/__admin"}
+
+
 def owner(path: str) -> tuple[str, str | None]:
     """Which contract a path belongs to, and its path template there (None: not in the spec)."""
-    if path == "/api" or path.startswith("/api/"):
-        return "recoup", path if path in SPECS["recoup"]["paths"] else None
-    if path == "/v1" or path.startswith("/v1/"):
-        parts = path.split("/")
-        turso = len(parts) == 6 and parts[2] == "organizations" and parts[4] == "members" and parts[3] and parts[5]
-        return "turso", "/v1/organizations/{organizationSlug}/members/{username}" if turso else None
-    if path == "/__admin" or path.startswith("/__admin/"):
-        return "admin", path if path in SPECS["admin"]["paths"] else None
+    for vendor, prefix in PREFIXES.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            found = [t for pattern, t in TEMPLATES[vendor] if pattern.fullmatch(path)]
+            # a literal template wins over one with parameters, as routing does
+            found.sort(key=lambda t: t.count("{"))
+            return vendor, found[0] if found else None
     return "site", None
 
 
@@ -62,7 +70,7 @@ def response_schema(vendor: str, template: str | None, method: str, status: int)
     documented = operation["responses"].get(str(status))
     if documented is None:
         return None
-    return inline(documented["content"]["application/json"]["schema"], spec)
+    return inline(inline(documented, spec)["content"]["application/json"]["schema"], spec)
 
 
 def documented_methods(vendor: str, template: str) -> set[str]:

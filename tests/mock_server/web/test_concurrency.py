@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import Counter
 
 import httpx
@@ -57,3 +58,74 @@ def test_removals_racing_resets_never_fail(client: httpx.Client, stub: Backgroun
     statuses = Counter(r.status_code for r in responses)
     assert set(statuses) <= {200, 404}
     assert statuses[200] >= CALLERS // 2 + 1  # every reset, and at least one removal
+
+
+def post(path: str, body: dict[str, str], headers: dict[str, str]) -> tuple[str, str, dict[str, str], bytes]:
+    return ("POST", path, headers, json.dumps(body).encode())
+
+
+async def simultaneous_with_bodies(
+    url: str, requests: list[tuple[str, str, dict[str, str], bytes]]
+) -> list[httpx.Response]:
+    limits = httpx.Limits(max_connections=len(requests), max_keepalive_connections=len(requests))
+    async with async_client(url, limits=limits) as client:
+        return await asyncio.gather(*(client.request(m, p, headers=h, content=b) for m, p, h, b in requests))
+
+
+def test_simultaneous_turso_adds_of_one_user_give_one_200_and_the_rest_409(
+    client: httpx.Client, stub: BackgroundStub
+) -> None:
+    request = post(
+        "/v1/organizations/demo-org/members", {"username": "carol", "role": "viewer"}, demo.bearer(demo.OWNER_TOKEN)
+    )
+    responses = asyncio.run(simultaneous_with_bodies(stub.url, [request] * CALLERS))
+    assert Counter(r.status_code for r in responses) == {200: 1, 409: CALLERS - 1}
+    listed = client.get("/v1/organizations/demo-org/members", headers=demo.bearer(demo.OWNER_TOKEN)).json()["members"]
+    assert [m for m in listed if m["username"] == "carol"] == [
+        {"username": "carol", "role": "viewer", "email": "carol@example.com"}
+    ]
+
+
+def test_simultaneous_turso_adds_and_removals_of_one_user_leave_a_consistent_list(
+    client: httpx.Client, stub: BackgroundStub
+) -> None:
+    owner = demo.bearer(demo.OWNER_TOKEN)
+    adding = post("/v1/organizations/demo-org/members", {"username": "carol"}, owner)
+    removing = ("DELETE", "/v1/organizations/demo-org/members/carol", owner, b"")
+    responses = asyncio.run(simultaneous_with_bodies(stub.url, [adding, removing] * (CALLERS // 2)))
+    adds = Counter(r.status_code for r in responses if r.request.method == "POST")
+    removals = Counter(r.status_code for r in responses if r.request.method == "DELETE")
+    assert set(adds) <= {200, 409} and set(removals) <= {200, 404}
+    # every successful removal undid one successful add; what is left is what the list shows
+    still_there = adds[200] - removals[200]
+    assert still_there in (0, 1)
+    listed = client.get("/v1/organizations/demo-org/members", headers=owner).json()["members"]
+    assert [m["username"] for m in listed].count("carol") == still_there
+
+
+def test_simultaneous_recoup_adds_of_one_account_all_return_the_same_membership(
+    client: httpx.Client, stub: BackgroundStub
+) -> None:
+    request = post(
+        "/api/organizations/members",
+        {"organizationId": demo.ORG, "accountId": demo.NEWCOMER},
+        {"x-api-key": demo.API_KEY},
+    )
+    responses = asyncio.run(simultaneous_with_bodies(stub.url, [request] * CALLERS))
+    assert Counter(r.status_code for r in responses) == {200: CALLERS}
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert demo.NEWCOMER in stub.store.state.recoup.organizations[demo.ORG].members
+
+
+def test_simultaneous_recoup_adds_by_one_new_email_create_one_account(
+    client: httpx.Client, stub: BackgroundStub
+) -> None:
+    accounts = len(stub.store.state.recoup.accounts)
+    request = post(
+        "/api/organizations/members",
+        {"organizationId": demo.ORG, "email": "race@example.com"},
+        {"x-api-key": demo.API_KEY},
+    )
+    responses = asyncio.run(simultaneous_with_bodies(stub.url, [request] * CALLERS))
+    assert len({r.json()["account_id"] for r in responses}) == 1
+    assert len(stub.store.state.recoup.accounts) == accounts + 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from mock_server.specs import spec_problems
+from mock_server.specs import SPECS_DIR, load_spec, operation_ids, spec_problems
+from mock_server.web.site import docs_spec
 
 
 def test_the_index_lists_what_the_stub_serves(client: httpx.Client) -> None:
@@ -13,8 +14,23 @@ def test_the_index_lists_what_the_stub_serves(client: httpx.Client) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     index = response.json()
-    assert index["apis"]["recoup"]["operation"] == "DELETE /api/organizations/members"
-    assert index["apis"]["turso"]["operation"] == "DELETE /v1/organizations/{organizationSlug}/members/{username}"
+    assert index["apis"]["recoup"]["operations"] == [
+        "GET /api/accounts/id",
+        "GET /api/organizations",
+        "POST /api/organizations/members",
+        "DELETE /api/organizations/members",
+    ]
+    assert index["apis"]["turso"]["operations"] == [
+        "GET /v1/auth/validate",
+        "GET /v1/user",
+        "GET /v1/organizations",
+        "GET /v1/organizations/{organizationSlug}",
+        "GET /v1/organizations/{organizationSlug}/members",
+        "POST /v1/organizations/{organizationSlug}/members",
+        "GET /v1/organizations/{organizationSlug}/members/{username}",
+        "PATCH /v1/organizations/{organizationSlug}/members/{username}",
+        "DELETE /v1/organizations/{organizationSlug}/members/{username}",
+    ]
     assert index["docs"] == "/docs/"
     assert index["control"]["base"] == "/__admin"
 
@@ -88,3 +104,21 @@ def test_the_site_answers_get_and_head_only(client: httpx.Client, method: str, p
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, HEAD"
     assert method in response.json()["error"]
+
+
+@pytest.mark.parametrize("name", ["recoup", "turso"])
+def test_the_docs_show_every_operation_of_the_contract(client: httpx.Client, name: str) -> None:
+    shown = client.get(f"/docs/{name}.json").json()
+    contract = load_spec(SPECS_DIR / f"{name}.yaml")
+    assert operation_ids(shown) == operation_ids(contract)
+    assert len(operation_ids(shown)) == {"recoup": 4, "turso": 9}[name]
+
+
+def test_the_recoup_docs_copy_spells_null_the_30_way() -> None:
+    shown = docs_spec(SPECS_DIR / "recoup.yaml")
+    organization = shown["components"]["schemas"]["Organization"]["properties"]
+    assert organization["organization_image"] == {
+        "type": "string",
+        "nullable": True,
+        "description": "Organization logo/image URL",
+    }

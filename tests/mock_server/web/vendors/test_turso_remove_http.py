@@ -111,7 +111,7 @@ def test_a_caller_who_is_not_owner_or_admin_is_403(
 ) -> None:
     response = delete(client, "outsider", org, **demo.bearer(token))
     assert response.status_code == 403
-    assert response.json() == {"error": "only organization owners or admins can remove members"}
+    assert response.json() == {"error": "only organization admins or owners can remove members"}
     assert roster(stub, "acme") == {"outsider": "owner"}
 
 
@@ -126,18 +126,13 @@ def test_self_removal_then_403(client: httpx.Client) -> None:
     assert delete(client).status_code == 403
 
 
-@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "PATCH", "OPTIONS"])
+@pytest.mark.parametrize("method", ["POST", "PUT", "OPTIONS", "TRACE"])
 def test_other_methods_are_405_with_allow(client: httpx.Client, stub: BackgroundStub, method: str) -> None:
     response = client.request(method, "/v1/organizations/demo-org/members/bob", headers=OWNER)
     assert response.status_code == 405
-    assert response.headers["allow"] == "DELETE"
+    assert response.headers["allow"] == "DELETE, GET, HEAD, PATCH"
     assert set(response.json()) == {"error"}
     assert "bob" in roster(stub)
-
-
-def test_head_is_405_without_a_body(client: httpx.Client) -> None:
-    response = client.head("/v1/organizations/demo-org/members/bob")
-    assert (response.status_code, response.headers["allow"], response.content) == (405, "DELETE", b"")
 
 
 @pytest.mark.parametrize(
@@ -145,8 +140,7 @@ def test_head_is_405_without_a_body(client: httpx.Client) -> None:
     [
         "/v1",
         "/v1/",
-        "/v1/organizations",
-        "/v1/organizations/demo-org/members",
+        "/v1/organizations/",
         "/v1/organizations/demo-org/members/",
         "/v1/organizations//members/bob",
         "/v1/organizations/demo-org/members/bob/",
@@ -164,7 +158,7 @@ def test_paths_that_are_not_the_operation_are_404(client: httpx.Client, stub: Ba
 
 
 def test_unknown_path_with_a_wrong_method_is_404_not_405(client: httpx.Client) -> None:
-    assert client.get("/v1/organizations/demo-org/members").status_code == 404
+    assert client.patch("/v1/organizations/demo-org/memberz").status_code == 404
 
 
 def _response(status: int, body: bytes, path: str = "/v1/organizations/o/members/u") -> httpx.Response:
