@@ -9,7 +9,7 @@ from typing import Any
 from ..core.recoup import Membership
 from ..core.turso import Member, Organization
 
-RECOUP_SUCCESS = b'{"status":"success"}'
+RECOUP_SUCCESS = b'{"status":"success"}\n'
 
 
 def recoup_error(message: str) -> bytes:
@@ -119,4 +119,5 @@ def document(value: Any) -> bytes:
 
 
 def _dump(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """Compact JSON ending with a newline, so a terminal prompt does not land on the body's line."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n"

@@ -138,7 +138,7 @@ def test_the_banner_serves_and_ctrl_c_stops_cleanly(servers: list[Server]) -> No
 def test_environment_variables_configure_the_stub_and_sigterm_stops_it(servers: list[Server], tmp_path: Path) -> None:
     seed = tmp_path / "small.yaml"
     seed.write_text(
-        "turso:\n  users: [{username: solo, tokens: [solo-token]}]\n"
+        "turso:\n  users: [{username: solo, tokens: [solo-token]}, {username: x}]\n"
         "  organizations: [{slug: tiny, members: [{username: solo, role: owner}, {username: x, role: member}]}]\n"
         "demo: {TURSO_TOKEN: solo-token, TURSO_ORG: tiny, TURSO_DISPOSABLE_MEMBER: x}\n",
         encoding="utf-8",
@@ -184,7 +184,7 @@ def test_an_invalid_seed_is_one_line_naming_the_location(tmp_path: Path) -> None
     seed = tmp_path / "bad.yaml"
     seed.write_text("recoup:\n  accounts:\n    - id: not-a-uuid\n", encoding="utf-8")
     line = one_line_error(run("--seed", str(seed), "--port", "0"))
-    assert line == f"error: seed file {seed}: recoup.accounts[0].id: 'not-a-uuid' is not a hyphenated UUID"
+    assert line == f"error: seed file {seed}, line 3: recoup.accounts[0].id: 'not-a-uuid' is not a hyphenated UUID"
 
 
 def test_a_port_in_use_is_one_line() -> None:

@@ -17,11 +17,11 @@ RECOUP = "/api/organizations/members"
 ADMIN_SECRET = "admin-secret-5a1f"
 SMALL_SEED: dict[str, Any] = {
     "recoup": {
-        "accounts": [{"id": demo.STRANGER, "api_keys": ["small-key"]}],
+        "accounts": [{"id": demo.STRANGER, "api_keys": ["small-key"]}, {"id": demo.DISPOSABLE}],
         "organizations": [{"id": demo.UNKNOWN_ORG, "members": [demo.STRANGER, demo.DISPOSABLE]}],
     },
     "turso": {
-        "users": [{"username": "solo", "tokens": ["solo-token"]}],
+        "users": [{"username": "solo", "tokens": ["solo-token"]}, {"username": "x"}],
         "organizations": [
             {"slug": "tiny", "members": [{"username": "solo", "role": "owner"}, {"username": "x", "role": "member"}]}
         ],
@@ -87,8 +87,16 @@ def test_loading_a_seed_replaces_the_state(client: httpx.Client) -> None:
     assert state["recoup"]["organizations"] == [{"id": demo.UNKNOWN_ORG, "name": "", "members": [demo.STRANGER]}]
 
 
-def test_reset_after_a_load_goes_back_to_the_loaded_seed(client: httpx.Client) -> None:
+def test_reset_after_a_state_load_goes_back_to_the_seed_the_stub_started_with(client: httpx.Client) -> None:
     client.put("/__admin/state", json=SMALL_SEED)
+    assert client.post("/__admin/reset").json() == {"status": "reset"}
+    assert client.get("/__admin/demo").json() == demo.DEMO_VARIABLES
+    assert turso_delete(client).status_code == 200
+
+
+def test_reset_after_a_seed_load_goes_back_to_that_seed(client: httpx.Client) -> None:
+    assert client.put("/__admin/seed", json=SMALL_SEED).json() == {"status": "seed replaced; state reset to it"}
+    assert client.get("/__admin/demo").json() == {"TURSO_ORG": "tiny"}  # the state is the new seed at once
     x = client.delete("/v1/organizations/tiny/members/x", headers=demo.bearer("solo-token"))
     assert x.status_code == 200
     client.post("/__admin/reset")
@@ -113,7 +121,7 @@ def test_an_invalid_seed_is_400_and_the_state_is_unchanged(
     response = client.put("/__admin/state", json=seed)
     assert response.status_code == 400
     error = response.json()["error"]
-    assert error.startswith("invalid seed, state unchanged: ") and message in error
+    assert error.startswith("invalid state, state unchanged: ") and message in error
     assert client.get("/__admin/state").json() == before
     client.post("/__admin/reset")
     assert turso_delete(client).status_code == 200  # the reset target is still the demo seed
@@ -145,7 +153,7 @@ def test_a_body_that_is_not_a_seed_object_is_refused(
 def test_adding_a_recoup_membership_restores_a_member(client: httpx.Client, stub: BackgroundStub) -> None:
     recoup_delete(client)
     body = {"vendor": "recoup", "organization": demo.ORG, "member": demo.DISPOSABLE}
-    assert client.post("/__admin/memberships", json=body).json() == {"status": "added"}
+    assert client.post("/__admin/memberships", json=body).json() == {"status": "added", "changed": True}
     assert demo.DISPOSABLE in stub.store.state.recoup.organizations[demo.ORG].members
 
 
