@@ -28,6 +28,7 @@ TARGET_VARIABLES = (
     "TURSO_DISPOSABLE_MEMBER",
 )
 SECRET_VARIABLES = ("RECOUP_API_KEY", "RECOUP_BEARER_TOKEN", "TURSO_TOKEN")
+ADMIN_TOKEN_VARIABLE = "STUB_ADMIN_TOKEN"
 UUID_VARIABLES = ("RECOUP_ORG_ID", "RECOUP_FOREIGN_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID")
 DEFAULT_EXAMPLES = 100
 DEFAULT_REPORTS = Path("reports") / "contract"
@@ -58,6 +59,8 @@ class Config:
     """The target variables the user set to a non-empty value, by name (live mode only)."""
     explicit: frozenset[str] = frozenset()
     """Every target variable the user set, empty ones included: those take no default."""
+    admin_token: str | None = None
+    """STUB_ADMIN_TOKEN: the ADMIN_TOKEN a stub at URL was started with, sent with control API requests only."""
 
     @property
     def mode(self) -> str:
@@ -112,6 +115,7 @@ def parse_config(argv: Sequence[str], env: Mapping[str, str]) -> Config:
         strict=_strict(a.strict, env),
         rate_limit_wait=_wait(a.rate_limit_wait),
         api_chosen=bool(a.api.strip()) and a.api.strip().lower() != "all",
+        admin_token=env.get(ADMIN_TOKEN_VARIABLE, "").strip() or None,
     )
     if config.url is None:
         return config

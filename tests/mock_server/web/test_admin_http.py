@@ -307,7 +307,8 @@ def guarded() -> Iterator[BackgroundStub]:
 def test_with_an_admin_token_loopback_callers_need_it_too(guarded: BackgroundStub, headers: dict[str, str]) -> None:
     with conformance.client(guarded.url) as client:
         for response in (client.post("/__admin/reset", headers=headers), client.get("/__admin/demo", headers=headers)):
-            assert response.status_code == 403
+            assert response.status_code == 401
+            assert response.headers["www-authenticate"] == 'Bearer realm="stub control API"'
             assert response.json() == {"error": "the control API needs 'Authorization: Bearer <admin token>'"}
 
 

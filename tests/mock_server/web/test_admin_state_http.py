@@ -10,6 +10,7 @@ import pytest
 from mock_server.background import BackgroundStub
 from mock_server.core.store import MAX_SNAPSHOTS
 from tests.mock_server import demo
+from tests.mock_server.web.remote import from_afar
 
 RECOUP = "/api/organizations/members"
 MEMBERS = "/v1/organizations/demo-org/members"
@@ -195,20 +196,9 @@ def test_a_membership_says_whether_anything_changed(client: httpx.Client) -> Non
     assert client.post("/__admin/memberships", json=carol).json() == {"status": "added", "changed": True}
 
 
-def remote(app: Any) -> Any:
-    """The app as a caller on another host reaches it: the peer address is not loopback."""
-
-    async def call(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            scope = {**scope, "client": ("192.0.2.10", 40000)}
-        await app(scope, receive, send)
-
-    return call
-
-
 def test_secrets_are_shown_to_loopback_callers_only() -> None:
     token = "adm-5ecret"
-    far = BackgroundStub(demo.demo_seed(), admin_token=token, wrap=remote)
+    far = BackgroundStub(demo.demo_seed(), admin_token=token, wrap=from_afar)
     with far, httpx.Client(base_url=far.url, headers=demo.bearer(token)) as client:
         assert client.get("/__admin/state").status_code == 200
         for path in ("/__admin/state", "/__admin/seed"):
