@@ -259,10 +259,32 @@ def test_the_journal_is_bounded() -> None:
     assert [r["path"] for r in journal["requests"]] == ["/", "/", "/"]
 
 
-def test_unknown_control_paths_are_404_json(client: httpx.Client) -> None:
+def test_unknown_control_paths_are_404_naming_every_operation(client: httpx.Client) -> None:
     response = client.get("/__admin/nope")
     assert response.status_code == 404
-    assert set(response.json()) == {"error"}
+    error = response.json()["error"]
+    assert error.startswith(
+        "no control operation at /__admin/nope; the control API has: GET /__admin, GET /__admin/demo"
+    )
+    spec = conformance.SPECS["admin"]["paths"]
+    for path, item in spec.items():
+        for method in item:
+            assert f"{method.upper()} {path}" in error
+
+
+@pytest.mark.parametrize(
+    ("limit", "message"),
+    [
+        ("abc", "query parameter limit: 'abc' is not of type 'integer'"),
+        ("0", "query parameter limit: 0 is less than the minimum of 1"),
+        ("10001", "query parameter limit: 10001 is greater than the maximum of 10000"),
+    ],
+)
+def test_a_bad_journal_limit_is_one_line_naming_the_parameter(client: httpx.Client, limit: str, message: str) -> None:
+    response = client.get("/__admin/journal", params={"limit": limit})
+    assert response.status_code == 400
+    assert response.json() == {"error": message}
+    assert response.content.count(b"\n") == 1  # the newline that ends the body
 
 
 @pytest.mark.parametrize(
