@@ -78,7 +78,10 @@ def parse_config(argv: Sequence[str], env: Mapping[str, str]) -> Config:
     p = argparse.ArgumentParser(
         prog="python -m contract_tests",
         description="Check a deployment against specs/recoup.yaml and specs/turso.yaml.",
-        epilog="Without --url the suite starts the stub with the demo seed on a free loopback port.",
+        epilog=(
+            "Without --url the suite starts the stub with the demo seed on a free loopback port. "
+            f"{ADMIN_TOKEN_VARIABLE}: the ADMIN_TOKEN of a stub at --url, sent with its control API requests only."
+        ),
     )
     p.add_argument("--url", help="base URL of the deployment to test (live mode), e.g. http://127.0.0.1:8080")
     p.add_argument("--api", default=env.get("API", ""), help="recoup or turso: test one vendor only (API)")
