@@ -30,6 +30,7 @@ TARGET_VARIABLES = (
     "TURSO_DISPOSABLE_MEMBER",
 )
 SECRET_VARIABLES = ("RECOUP_API_KEY", "RECOUP_BEARER_TOKEN", "TURSO_TOKEN")
+ADMIN_TOKEN_VARIABLE = "STUB_ADMIN_TOKEN"
 UUID_VARIABLES = ("RECOUP_ORG_ID", "RECOUP_FOREIGN_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID")
 DEFAULT_EXAMPLES = 100
 DEFAULT_REPORTS = Path("reports") / "contract"
@@ -61,6 +62,8 @@ class Config:
     explicit: frozenset[str] = frozenset()
     """Every target variable the user set, empty ones included: those take no default."""
     workers: int | None = None  # concurrent workers (WORKERS); None: the mode's default, see concurrency.py
+    admin_token: str | None = None
+    """STUB_ADMIN_TOKEN: the ADMIN_TOKEN a stub at URL was started with, sent with control API requests only."""
 
     @property
     def mode(self) -> str:
@@ -78,7 +81,10 @@ def parse_config(argv: Sequence[str], env: Mapping[str, str]) -> Config:
     p = argparse.ArgumentParser(
         prog="python -m contract_tests",
         description="Check a deployment against specs/recoup.yaml and specs/turso.yaml.",
-        epilog="Without --url the suite starts the stub with the demo seed on a free loopback port.",
+        epilog=(
+            "Without --url the suite starts the stub with the demo seed on a free loopback port. "
+            f"{ADMIN_TOKEN_VARIABLE}: the ADMIN_TOKEN of a stub at --url, sent with its control API requests only."
+        ),
     )
     p.add_argument("--url", help="base URL of the deployment to test (live mode), e.g. http://127.0.0.1:8080")
     p.add_argument("--api", default=env.get("API", ""), help="recoup or turso: test one vendor only (API)")
@@ -121,6 +127,7 @@ def parse_config(argv: Sequence[str], env: Mapping[str, str]) -> Config:
         rate_limit_wait=_wait(a.rate_limit_wait),
         api_chosen=bool(a.api.strip()) and a.api.strip().lower() != "all",
         workers=_workers(a.workers),
+        admin_token=env.get(ADMIN_TOKEN_VARIABLE, "").strip() or None,
     )
     if config.url is None:
         return config

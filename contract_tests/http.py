@@ -195,6 +195,7 @@ class Client(requests.Session):
         rate: float | None = None,
         secrets: Mapping[str, str] | None = None,
         limits: RateLimits | None = None,
+        admin_token: str | None = None,
     ) -> None:
         super().__init__()
         # Proxy and CA settings from the environment, resolved once rather than on every request.
@@ -203,6 +204,7 @@ class Client(requests.Session):
         self.trust_env = False
         self.policy = policy
         self.secrets = dict(secrets or {})  # secret value -> environment variable name, for curl commands
+        self.admin_token = admin_token  # sent as a bearer token to the stub's control API only
         self.sent: Counter[str] = Counter()
         self.limits = limits or RateLimits()
         self.traffic = Traffic()
@@ -230,6 +232,8 @@ class Client(requests.Session):
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = DEFAULT_TIMEOUT
         kind = "control" if CONTROL_PATH in urlsplit(url).path else "api"
+        if kind == "control" and self.admin_token:
+            request.headers["Authorization"] = f"Bearer {self.admin_token}"
         in_a_row = 0
         while True:
             self._throttle()

@@ -21,7 +21,7 @@ import requests
 from . import parallel, report
 from .checks import Check
 from .concurrency import worker_count
-from .config import Config, ConfigError
+from .config import ADMIN_TOKEN_VARIABLE, Config, ConfigError
 from .control import Control, ControlError
 from .http import Client, Policy, RateLimited, RateLimits
 from .plugin import RATE_LIMITED, ContractPlugin
@@ -53,7 +53,12 @@ def run(config: Config, *, ignored: Sequence[str] = (), out: TextIO = sys.stdout
 
 
 def _run(config: Config, url: str, checks: list[Check], started: float, out: TextIO) -> int:
-    client = Client(Policy(url), rate=config.rate, limits=RateLimits(budget_s=config.rate_limit_wait))
+    client = Client(
+        Policy(url),
+        rate=config.rate,
+        limits=RateLimits(budget_s=config.rate_limit_wait),
+        admin_token=config.admin_token if config.url is not None else None,
+    )
     try:
         suite = _suite(config, url, checks, client, out)
     except ConfigError as exc:
@@ -115,7 +120,9 @@ def _run(config: Config, url: str, checks: list[Check], started: float, out: Tex
 
 def _suite(config: Config, url: str, checks: list[Check], client: Client, out: TextIO) -> Suite:
     """Recognise the stub, take its demo values for what the user left unset, and bind everything together."""
-    is_stub = identify(client)
+    is_stub, note = identify(client)
+    if note:
+        print(f"note: {note}", file=out)
     defaults: dict[str, str] = {}
     if is_stub:
         client.allow_control()
@@ -131,6 +138,8 @@ def _suite(config: Config, url: str, checks: list[Check], client: Client, out: T
         control=is_stub,
     )
     client.secrets = target.secrets()
+    if client.admin_token:
+        client.secrets[client.admin_token] = ADMIN_TOKEN_VARIABLE
     return Suite(config, target, client, Results(checks))
 
 

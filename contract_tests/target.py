@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from .config import SECRET_VARIABLES, TARGET_VARIABLES, Config, ConfigError, check_values
+from .config import ADMIN_TOKEN_VARIABLE, SECRET_VARIABLES, TARGET_VARIABLES, Config, ConfigError, check_values
 from .http import CONTROL_PATH, Client
 
 STUB_SERVICE = "recoup-turso-stub"
@@ -82,11 +82,23 @@ class Target:
         return {self.values[n]: n for n in SECRET_VARIABLES if n in self.values}
 
 
-def identify(client: Client) -> bool:
-    """Whether the target is this project's stub: GET /__admin answers {"service": "recoup-turso-stub"}."""
+def identify(client: Client) -> tuple[bool, str | None]:
+    """Whether the target is this project's stub (GET /__admin answers {"service": "recoup-turso-stub"}).
+
+    The second value is a note for the user when the answer suggests a stub whose control API needs a
+    token the suite was not given, or refused the one it was given.
+    """
     response = client.get(client.base_url + CONTROL_PATH, timeout=10)
     try:
         doc = response.json()
     except (ValueError, requests.JSONDecodeError):
-        return False
-    return response.status_code == 200 and isinstance(doc, dict) and doc.get("service") == STUB_SERVICE
+        doc = None
+    if response.status_code == 200 and isinstance(doc, dict) and doc.get("service") == STUB_SERVICE:
+        return True, None
+    if response.status_code == 401 and isinstance(doc, dict) and "admin token" in str(doc.get("error", "")):
+        given = "refused STUB_ADMIN_TOKEN" if client.admin_token else "asks for an admin token"
+        return False, (
+            f"GET {CONTROL_PATH} answered 401 ({given}): if this is the stub started with ADMIN_TOKEN, set "
+            f"{ADMIN_TOKEN_VARIABLE} to that token; the run goes on treating the target as another server"
+        )
+    return False, None

@@ -49,11 +49,14 @@ class Worker:
             self._resources.callback(stub.stop)
             target = replace(target, url=stub.url)
             policy = replace(policy, base_url=stub.url)
+        config = description.config
         client = Client(
-            policy, secrets=description.secrets, limits=RateLimits(budget_s=description.config.rate_limit_wait)
+            policy,
+            secrets=description.secrets,
+            limits=RateLimits(budget_s=config.rate_limit_wait),
+            admin_token=config.admin_token if target.mode == "live" else None,
         )
         self._resources.callback(client.close)
-        config = description.config
         if config.rate:
             pace(client, Lane(config.rate, index, count, description.epoch))
         self.suite = Suite(config, target, client, Results(select(config)))

@@ -36,7 +36,7 @@ def serve(settings: Settings) -> None:
     try:
         url = base_url(settings.host, sock.getsockname()[1])
         seed = shown_path(settings.seed, Path.cwd())
-        say(banner(url, seed, store.state, admin_token=settings.admin_token is not None))
+        say(banner(url, seed, store.state, admin_token=settings.admin_token is not None, host=settings.host))
         server.run(sockets=[sock])
     finally:
         for sig, handler in previous.items():

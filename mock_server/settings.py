@@ -11,6 +11,19 @@ from typing import NoReturn
 DEMO_SEED = Path(__file__).resolve().parent / "seeds" / "demo.yaml"
 
 
+ENVIRONMENT = """\
+environment variables (a flag wins over its variable):
+  HOST          interface to listen on (--host); 127.0.0.1, or 0.0.0.0 / :: for all interfaces
+  PORT          port (--port); 0 picks a free one
+  SEED          seed YAML file (--seed); default mock_server/seeds/demo.yaml
+  ADMIN_TOKEN   opens the control API (/__admin) to every caller that sends
+                'Authorization: Bearer <ADMIN_TOKEN>', and then every caller must send it,
+                loopback included; unset, the control API answers loopback callers only
+  JOURNAL_SIZE  how many recent requests the journal keeps (--journal-size); default 1000
+  ACCESS_LOG    1: one line per request (--access-log); costs throughput
+"""
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"
@@ -23,7 +36,12 @@ class Settings:
 
 def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
     """Flags win over environment variables (HOST, PORT, SEED, ADMIN_TOKEN, JOURNAL_SIZE, ACCESS_LOG)."""
-    p = _Parser(prog="python -m mock_server", description="Run the Recoup + Turso stub.")
+    p = _Parser(
+        prog="python -m mock_server",
+        description="Run the Recoup + Turso stub.",
+        epilog=ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--host", default=env.get("HOST") or "127.0.0.1", help="interface to listen on (HOST)")
     p.add_argument("--port", type=_port, default=env.get("PORT") or "8080", help="port, 0 for any free one (PORT)")
     p.add_argument("--seed", type=Path, default=env.get("SEED") or DEMO_SEED, help="seed YAML file (SEED)")

@@ -19,7 +19,7 @@ import jsonschema
 # The OpenAPI meta-schemas schemathesis ships (pinned in requirements.lock).
 from schemathesis.specs.openapi.definitions import OPENAPI_30, OPENAPI_31
 
-from .core.documents import load_yaml
+from .core.yamlfile import load_yaml
 
 SPECS_DIR = Path(__file__).resolve().parents[1] / "specs"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

@@ -44,9 +44,12 @@ class CredentialIndex:
         return list(self._by_digest.values())
 
 
+MASKED = "***"
+
+
 def mask(secret: str) -> str:
     """A display form of a secret that reveals nothing but that one was given."""
-    return "***" if secret else ""
+    return MASKED if secret else ""
 
 
 def bearer_token(authorization: str) -> str | None:

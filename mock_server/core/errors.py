@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 
 class RuleError(Exception):
     """A request broke one of the vendor's rules; `message` is what the caller is told."""
@@ -31,3 +33,10 @@ class NotFound(RuleError):
 
 class Conflict(RuleError):
     status = 409
+
+
+def listed(names: Collection[str], most: int = 10) -> str:
+    """Names for an error message that says what exists: at most `most`, then how many more."""
+    shown = list(names)[:most]
+    more = len(names) - len(shown)
+    return (", ".join(shown) or "none") + (f" and {more} more" if more > 0 else "")

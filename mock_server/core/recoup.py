@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from .credentials import bearer_token
-from .errors import BadRequest, Forbidden, NotFound, Unauthorized
+from .errors import BadRequest, Forbidden, NotFound, Unauthorized, listed
 from .seed import is_email, is_uuid
 from .state import RecoupAccount, RecoupState, membership_id
 from .store import Store
@@ -132,15 +132,24 @@ def remove_member(
         org.members.discard(account_id)
 
 
-def put_member(store: Store, organization_id: str, account_id: str) -> None:
-    """Make `account_id` a member of an existing organization (control API)."""
+def put_member(store: Store, organization_id: str, account_id: str) -> bool:
+    """Make an existing account a member of an existing organization (control API); True when that changed it."""
     org_id = parameter("organization", [organization_id])
     member = parameter("member", [account_id])
     with store.lock:
-        org = store.state.recoup.organizations.get(org_id)
+        state = store.state.recoup
+        org = state.organizations.get(org_id)
         if org is None:
-            raise NotFound(f"recoup organization {org_id} does not exist")
+            raise NotFound(f"recoup organization {org_id} does not exist; organizations: {listed(state.organizations)}")
+        if member not in state.accounts:
+            raise NotFound(
+                f"recoup account {member} does not exist; accounts: {listed(state.accounts)} (an add by email, "
+                "POST /api/organizations/members {organizationId, email}, creates one; PUT /__admin/state adds any)"
+            )
+        if member in org.members:
+            return False
         org.members.add(member)
+        return True
 
 
 def _member_request(body: Any) -> tuple[str, str | None, str | None]:

@@ -86,7 +86,7 @@ class State:
     def to_document(self, *, mask_secrets: bool = True) -> dict[str, Any]:
         """The state in seed-file form; secrets are masked unless asked otherwise."""
         hide = mask if mask_secrets else (lambda s: s)
-        demo = {k: (hide(v) if _is_secret_name(k) else v) for k, v in self.demo.items()}
+        demo = {k: (hide(v) if is_secret_name(k) else v) for k, v in self.demo.items()}
         return {
             "recoup": {
                 "accounts": [
@@ -127,5 +127,5 @@ class State:
         }
 
 
-def _is_secret_name(name: str) -> bool:
+def is_secret_name(name: str) -> bool:
     return name.endswith(("_KEY", "_TOKEN"))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from .credentials import bearer_token
-from .errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
+from .errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized, listed
 from .state import TURSO_ROLES, TursoOrganization, TursoState
 from .store import Store
 
@@ -167,17 +167,30 @@ def remove_member(store: Store, *, authorizations: Sequence[str], organization: 
         return username
 
 
-def put_member(store: Store, organization: str, username: str, role: str) -> None:
-    """Make `username` a member of an existing organization with `role` (control API)."""
+def put_member(store: Store, organization: str, username: str, role: str) -> str:
+    """Make an existing user a member of an existing organization with `role` (control API).
+
+    What changed: "added", "role changed" or "unchanged".
+    """
     if role not in TURSO_ROLES:
         raise BadRequest(f"role {role!r} is not one of {', '.join(TURSO_ROLES)}")
     if not username or "/" in username:
         raise BadRequest("member must be a non-empty username without '/'")
     with store.lock:
-        org = store.state.turso.organizations.get(organization)
+        state = store.state.turso
+        org = state.organizations.get(organization)
         if org is None:
-            raise NotFound(f"turso organization {organization} does not exist")
+            raise NotFound(
+                f"turso organization {organization} does not exist; organizations: {listed(state.organizations)}"
+            )
+        if username not in state.users:
+            raise NotFound(
+                f"turso user {username} does not exist; users: {listed(state.users)} "
+                "(users come from the seed: add one with PUT /__admin/state)"
+            )
+        before = org.members.get(username)
         org.members[username] = role
+        return "added" if before is None else "unchanged" if before == role else "role changed"
 
 
 def _managed(state: TursoState, authorizations: Sequence[str], organization: str, refusal: str) -> TursoOrganization:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -13,16 +14,13 @@ from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 
-from ..core import recoup, turso
-from ..core.documents import load_yaml
-from ..core.errors import RuleError
-from ..core.seed import SeedError
 from ..core.store import Store
+from ..core.yamlfile import load_yaml
+from .admin_state import StateHandlers
 from .bodies import control_error, document
+from .http import query_values
 from .journal import Journal
 
-# connexion hands the raw bytes to the handler when a body comes without a JSON Content-Type.
-NOT_JSON = control_error("send the body as a JSON object with Content-Type: application/json"), 415
 _METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
@@ -44,31 +42,6 @@ class AdminHandlers:
         self.store.reset()
         return {"status": "reset"}
 
-    async def get_state(self) -> dict[str, Any]:
-        with self.store.lock:
-            return self.store.state.to_document()
-
-    async def load_state(self, body: Any) -> Any:
-        if not isinstance(body, dict):
-            return NOT_JSON
-        try:
-            self.store.load(body)
-        except SeedError as exc:
-            return control_error(f"invalid seed, state unchanged: {exc}"), 400
-        return {"status": "loaded"}
-
-    async def add_membership(self, body: Any) -> Any:
-        if not isinstance(body, dict):
-            return NOT_JSON
-        try:
-            if body["vendor"] == "recoup":
-                recoup.put_member(self.store, body["organization"], body["member"])
-            else:
-                turso.put_member(self.store, body["organization"], body["member"], body.get("role", "member"))
-        except RuleError as exc:
-            return control_error(exc.message), exc.status
-        return {"status": "added"}
-
     async def get_journal(self, limit: int | None = None) -> dict[str, Any]:
         return {"total": self.journal.total, "size": self.journal.size, "requests": self.journal.entries(limit)}
 
@@ -78,8 +51,13 @@ class AdminHandlers:
 
 
 class _BoundResolver(Resolver):
-    def __init__(self, handlers: AdminHandlers) -> None:
-        super().__init__(function_resolver=lambda operation_id: getattr(handlers, operation_id))
+    """operationId -> the method of that name on the first handler object that has one."""
+
+    def __init__(self, *handlers: object) -> None:
+        def resolve(operation_id: str) -> Any:
+            return next(getattr(h, operation_id) for h in handlers if hasattr(h, operation_id))
+
+        super().__init__(function_resolver=resolve)
 
 
 def _allowed_methods(spec: Path) -> dict[str, str]:
@@ -94,11 +72,43 @@ def _allowed_methods(spec: Path) -> dict[str, str]:
     return allowed
 
 
+def _allowed_for(path: str, allowed: dict[str, str]) -> str:
+    """The Allow value of the spec path template `path` falls under ('' when none)."""
+    if path in allowed:
+        return allowed[path]
+    parts = path.split("/")
+    for template, methods in allowed.items():
+        want = template.split("/")
+        if len(want) == len(parts) and all(
+            w == p or (w.startswith("{") and p) for w, p in zip(want, parts, strict=True)
+        ):
+            return methods
+    return ""
+
+
+def _operations(allowed: dict[str, str]) -> str:
+    """Every control operation, as `GET /__admin, POST /__admin/reset, ...` (HEAD left out)."""
+    return ", ".join(f"{m} {path}" for path, methods in allowed.items() for m in methods.split(", ") if m != "HEAD")
+
+
+def _one_line(detail: str, query: dict[str, list[str]]) -> str:
+    """A validation message without the schema dump jsonschema appends, naming the query parameter it is about."""
+    first = detail.split("\n", 1)[0].strip()
+    if "\nOn instance:" not in detail:
+        return first
+    instance = detail.rsplit("\nOn instance:", 1)[1].strip()
+    for name, values in query.items():
+        if any(instance in (v, repr(v)) for v in values):
+            return f"query parameter {name}: {first}"
+    return first
+
+
 def _error_handler(allowed: dict[str, str]) -> Callable[[ConnexionRequest, Exception], Awaitable[ConnexionResponse]]:
     async def problem(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-        """Connexion's validation and routing errors, in the stub's {"error": ...} shape."""
+        """Connexion's validation and routing errors, in the stub's {"error": ...} shape, each in one line."""
         if isinstance(exc, ProblemException):
-            status, message, headers = exc.status, str(exc.detail or exc.title), exc.headers
+            status, headers = exc.status, exc.headers
+            message = _one_line(str(exc.detail or exc.title), query_values(request.scope))
         elif isinstance(exc, HTTPException):
             status, message, headers = exc.status_code, str(exc.detail), exc.headers
         elif isinstance(exc, ValueError | RecursionError):
@@ -108,10 +118,13 @@ def _error_handler(allowed: dict[str, str]) -> Callable[[ConnexionRequest, Excep
             message = f"the request could not be read (headers or JSON body): {str(exc)[:200]}"
         else:
             status, message, headers = 500, "internal error", None
+        path = request.scope["path"]
         if status == 405:
             # Starlette's Allow names the methods of the first route matching the path only; a path with
             # two operations (GET and PUT /__admin/state) has two routes.
-            headers = {**(headers or {}), "Allow": allowed.get(request.scope["path"], "")}
+            headers = {**(headers or {}), "Allow": _allowed_for(path, allowed)}
+        if status == 404 and not _allowed_for(path, allowed):
+            message = f"no control operation at {path}; the control API has: {_operations(allowed)}"
         return ConnexionResponse(
             status_code=status, body=document(control_error(message)), mimetype="application/json", headers=headers
         )
@@ -120,8 +133,13 @@ def _error_handler(allowed: dict[str, str]) -> Callable[[ConnexionRequest, Excep
 
 
 def create_admin_app(spec: Path, store: Store, journal: Journal) -> connexion.AsyncApp:
+    # specs/admin.yaml declares the admin token (so the docs page offers Authorize); the router's guard
+    # checks it before connexion sees the request, so connexion has no token function to call and
+    # would warn once per operation that it cannot check one.
+    logging.getLogger("connexion.security").setLevel(logging.ERROR)
     app = connexion.AsyncApp(__name__, swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=False))
-    app.add_api(spec, base_path="", resolver=_BoundResolver(AdminHandlers(store, journal)), strict_validation=True)
+    resolver = _BoundResolver(AdminHandlers(store, journal), StateHandlers(store))
+    app.add_api(spec, base_path="", resolver=resolver, strict_validation=True)
     problem = _error_handler(_allowed_methods(spec))
     app.add_error_handler(ProblemException, problem)
     app.add_error_handler(HTTPException, problem)

@@ -9,7 +9,7 @@ from typing import Any
 from ..core.recoup import Membership
 from ..core.turso import Member, Organization
 
-RECOUP_SUCCESS = b'{"status":"success"}'
+RECOUP_SUCCESS = b'{"status":"success"}\n'
 
 
 def recoup_error(message: str) -> bytes:
@@ -43,7 +43,7 @@ def recoup_organizations(memberships: Sequence[Membership]) -> bytes:
 def recoup_added(membership_id: str, account_id: str) -> bytes:
     """Add: {"status": "success", "id": ..., "account_id": ...}; both are UUIDs the rules produced or validated
     (hexadecimal digits and hyphens, nothing to escape), so the body is formatted directly."""
-    return b'{"status":"success","id":"%s","account_id":"%s"}' % (membership_id.encode(), account_id.encode())
+    return b'{"status":"success","id":"%s","account_id":"%s"}\n' % (membership_id.encode(), account_id.encode())
 
 
 def turso_error(message: str) -> bytes:
@@ -129,8 +129,9 @@ _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 def _dump(value: Any) -> bytes:
+    """Compact JSON ending with a newline, so a terminal prompt does not land on the body's line."""
     text = _ENCODER.encode(value)
     try:
-        return text.encode("utf-8")
+        return text.encode("utf-8") + b"\n"
     except UnicodeEncodeError:  # an unpaired surrogate: sent as a \u escape, still valid JSON
-        return json.dumps(value, separators=(",", ":")).encode("ascii")
+        return json.dumps(value, separators=(",", ":")).encode("ascii") + b"\n"

@@ -93,8 +93,8 @@ class Router:
     async def _admin(self, scope: Scope, receive: Receive, send: Send) -> int:
         refusal = self.guard.refusal(scope)
         if refusal is not None:
-            await send_json(send, 403, document(control_error(refusal)))
-            return 403
+            await send_json(send, refusal.status, document(control_error(refusal.message)), list(refusal.headers))
+            return refusal.status
         status = 0
 
         async def capture(message: Message) -> None:

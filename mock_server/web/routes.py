@@ -16,8 +16,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ..core.documents import load_yaml
 from ..core.store import Store
+from ..core.yamlfile import load_yaml
 from .http import Scope
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

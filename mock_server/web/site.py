@@ -1,15 +1,19 @@
-"""GET / (an index) and /docs/ (Swagger UI over both vendor specs and the control API)."""
+"""GET / (an index) and /docs/ (Swagger UI over both vendor specs and the control API).
+
+The Swagger UI is 5.x, from the pinned `swagger-ui-py` package (requirements.lock): it renders OpenAPI
+3.0 and 3.1, so each contract is shown as the document it is (Recoup's is 3.1.0), only its `servers`
+pointed at this stub so that "Try it out" calls the stub.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from swagger_ui_bundle import swagger_ui_path
-
-from ..core.documents import load_yaml
+from ..core.yamlfile import load_yaml
 from .bodies import control_error, document
 from .http import Receive, Scope, Send, send_bytes, send_json
 
@@ -18,52 +22,44 @@ if TYPE_CHECKING:
 
 DOC_SPECS = ("recoup", "turso", "admin")
 _TYPES = {".js": b"application/javascript", ".css": b"text/css", ".png": b"image/png", ".html": b"text/html"}
+# The files of the Swagger UI distribution the page uses (the package also ships Swagger Editor bundles).
+UI_FILES = (
+    "swagger-ui-bundle.js",
+    "swagger-ui-standalone-preset.js",
+    "swagger-ui.css",
+    "favicon-32x32.png",
+    "favicon-16x16.png",
+    "oauth2-redirect.html",
+)
 
 _PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Recoup + Turso stub</title>
+<link rel="icon" type="image/png" href="/docs/favicon-32x32.png">
 <link rel="stylesheet" href="/docs/swagger-ui.css"></head>
 <body><div id="ui"></div>
 <script src="/docs/swagger-ui-bundle.js"></script>
 <script src="/docs/swagger-ui-standalone-preset.js"></script>
 <script>
-window.ui = SwaggerUIBundle({dom_id: "#ui", urls: %s, "urls.primaryName": "recoup",
+// ?api=turso (or admin) opens that API first; validatorUrl null: no request leaves this stub.
+window.ui = SwaggerUIBundle({dom_id: "#ui", urls: %s,
+  "urls.primaryName": new URLSearchParams(location.search).get("api") || "recoup", validatorUrl: null,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout"});
 </script></body></html>
 """
 
 
-# The Swagger UI that swagger_ui_bundle ships (4.x) renders OpenAPI 3.0 only; the Recoup contract is 3.1.0
-# and uses one thing 3.1 adds, `type: [string, 'null']`, which its docs copy spells the 3.0 way
-# (`nullable: true`) and labels 3.0.3. The contract itself is left as it is.
-DOCS_OPENAPI = "3.0.3"
-
-
-def as_openapi_30(node: Any) -> Any:
-    """`node` with every JSON Schema 2020-12 `type: [T, 'null']` written as OpenAPI 3.0 `type: T, nullable: true`."""
-    if isinstance(node, list):
-        return [as_openapi_30(v) for v in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: as_openapi_30(v) for k, v in node.items()}
-    kind = out.get("type")
-    if isinstance(kind, list) and "null" in kind and len(kind) == 2:
-        out["type"] = next(t for t in kind if t != "null")
-        out["nullable"] = True
-    return out
+def swagger_ui_dir() -> Path:
+    """Where the pinned `swagger-ui-py` package keeps the Swagger UI distribution (found without importing it)."""
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the swagger-ui-py package is not installed; run make venv")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
 
 
 def docs_spec(path: Path) -> dict[str, Any]:
     """A spec as the docs page shows it: its server is this stub, so "Try it out" calls the stub."""
     spec: dict[str, Any] = load_yaml(path.read_text(encoding="utf-8"))
     spec["servers"] = [{"url": "/", "description": "this stub"}]
-    if spec["openapi"].startswith("3.1"):
-        info = spec.setdefault("info", {})
-        info["description"] = (
-            f"{info.get('description', '')}\n\n(The contract, specs/{path.name}, is OpenAPI {spec['openapi']}; "
-            f"shown here as {DOCS_OPENAPI}, which this page renders.)"
-        ).strip()
-        spec["openapi"] = DOCS_OPENAPI
-        spec["components"] = as_openapi_30(spec.get("components", {}))
     return spec
 
 
@@ -76,7 +72,8 @@ class Site:
             for name in DOC_SPECS
         }
         self._files["/docs/"] = ((_PAGE % json.dumps(urls)).encode(), b"text/html; charset=utf-8")
-        self._static = {p.name: p for p in Path(swagger_ui_path).iterdir() if p.suffix in _TYPES}
+        static = swagger_ui_dir()
+        self._static = {name: static / name for name in UI_FILES}
         self._index = document(self.index())
 
     def index(self) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-SETTINGS = ("API", "RATE", "EXAMPLES", "URL", "STRICT", "CI", "RATE_LIMIT_WAIT", "WORKERS")
+SETTINGS = ("API", "RATE", "EXAMPLES", "URL", "STRICT", "CI", "RATE_LIMIT_WAIT", "WORKERS", "STUB_ADMIN_TOKEN")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mock_server.background import BackgroundStub
 from mock_server.web.http import ASGIApp, Receive, Scope, Send
+from tests.mock_server.web.remote import from_afar
 
 from .broken import DEMO_KEY, DEMO_ORG, DEMO_TOKEN, FOREIGN_ORG, answer, is_recoup, is_turso
 from .cli import run_suite
@@ -107,6 +108,32 @@ def test_second_and_third_runs_against_a_running_stub_still_pass(tmp_path: Path)
         assert run.code == 0, run.output
         assert set(run.outcomes().values()) == {"pass"}, run.output
         assert "restored bob in demo-org" in run.output
+
+
+def test_a_token_guarded_stub_reached_from_afar_is_recognised_and_restored_with_stub_admin_token(
+    tmp_path: Path,
+) -> None:
+    """The guard demands the token of every caller, and this stub sees the suite as a caller on another host."""
+    token = "guarded-adm1n-7f3c"
+    with BackgroundStub(admin_token=token, wrap=from_afar) as stub:
+        given = run_suite(tmp_path / "a", "--url", stub.url, *FEW, env={"STUB_ADMIN_TOKEN": token})
+        assert stub.store.state.turso.organizations["demo-org"].members.get("bob") == "member"  # restored
+        without = run_suite(tmp_path / "b", "--url", stub.url, *FEW)
+        wrong = run_suite(tmp_path / "c", "--url", stub.url, *FEW, env={"STUB_ADMIN_TOKEN": "not-it"})
+    assert given.code == 0, given.output
+    assert given.summary()["stub"] is True
+    assert set(given.outcomes().values()) == {"pass"}, given.output
+    assert "restored bob in demo-org" in given.output
+    for report in (tmp_path / "a").iterdir():
+        assert token not in report.read_text(encoding="utf-8", errors="replace")
+    assert token not in given.output
+    # Without the token (or with a wrong one) the control API answers 401: the suite says what to set and,
+    # knowing no values for a server it does not recognise, cannot test.
+    assert without.code == 2, without.output
+    assert "note: GET /__admin answered 401 (asks for an admin token)" in without.output
+    assert "set STUB_ADMIN_TOKEN" in without.output
+    assert wrong.code == 2, wrong.output
+    assert "note: GET /__admin answered 401 (refused STUB_ADMIN_TOKEN)" in wrong.output
 
 
 def _hidden() -> tuple[list[NotTheStub], object]:

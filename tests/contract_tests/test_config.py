@@ -116,3 +116,9 @@ def test_strict(argv: list[str], env: dict[str, str], strict: bool) -> None:
 def test_bad_settings_are_named(argv: list[str], env: dict[str, str], names: str) -> None:
     with pytest.raises(ConfigError, match=names):
         parse_config(argv, env)
+
+
+def test_stub_admin_token_is_read_and_an_empty_one_is_none() -> None:
+    assert parse_config(["--url", "http://h:1"], {"STUB_ADMIN_TOKEN": " s3cret "}).admin_token == "s3cret"
+    assert parse_config(["--url", "http://h:1"], {"STUB_ADMIN_TOKEN": ""}).admin_token is None
+    assert parse_config(["--url", "http://h:1"], {}).admin_token is None

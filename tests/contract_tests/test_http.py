@@ -147,3 +147,15 @@ def test_redirects_are_not_followed() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_admin_token_goes_to_the_control_api_only() -> None:
+    token = "adm-only-for-control"
+    with BackgroundStub(admin_token=token) as stub:
+        client = Client(Policy(stub.url, control=True), admin_token=token)
+        info = client.get(stub.url + "/__admin")
+        vendor = client.delete(f"{stub.url}/v1/organizations/demo-org/members/probe__x")
+        bare = Client(Policy(stub.url, control=True)).get(stub.url + "/__admin")
+    assert info.status_code == 200 and info.request.headers["Authorization"] == f"Bearer {token}"
+    assert "Authorization" not in vendor.request.headers and vendor.status_code == 401
+    assert bare.status_code == 401

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from contract_tests.config import TARGET_VARIABLES, target_values
 from tests.mock_server import demo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,10 +114,17 @@ def test_the_banner_serves_and_ctrl_c_stops_cleanly(servers: list[Server]) -> No
     assert server.url.startswith("http://127.0.0.1:") and not server.url.endswith(":0")
     assert f"  API docs (Recoup, Turso, control API): {server.url}/docs/" in banner
     assert "(loopback callers only)" in banner[3]
-    variables = dict(line.split("=", 1) for line in banner if line.split("=", 1)[0] in demo.DEMO_VARIABLES)
-    assert variables == demo.DEMO_VARIABLES
+    exports = [line for line in banner if line.startswith("export ")]
     for name, value in demo.DEMO_VARIABLES.items():
-        assert f"{name}={value}" in banner  # exactly `NAME=value` on a line of its own
+        assert f"export {name}={value}" in exports  # `export NAME=value` on a line of its own
+    # pasted into a shell, the lines set exactly the variables `make contract URL=...` reads
+    shell = subprocess.run(
+        ["bash", "-c", "\n".join([*exports, "env"])], env=environment(), capture_output=True, text=True, timeout=10
+    )
+    pasted = dict(line.split("=", 1) for line in shell.stdout.splitlines() if "=" in line)
+    values, _ = target_values(pasted)
+    assert values == {k: v for k, v in demo.DEMO_VARIABLES.items() if k in TARGET_VARIABLES}
+    assert len(values) == len(TARGET_VARIABLES)
     curls = [line.strip() for line in banner if line.strip().startswith("curl ")]
     assert any(f"{server.url}/api/organizations/members?organization_id={demo.ORG}" in c for c in curls)
     assert any(f"{server.url}/v1/organizations/demo-org/members/bob" in c for c in curls)
@@ -138,24 +146,50 @@ def test_the_banner_serves_and_ctrl_c_stops_cleanly(servers: list[Server]) -> No
 def test_environment_variables_configure_the_stub_and_sigterm_stops_it(servers: list[Server], tmp_path: Path) -> None:
     seed = tmp_path / "small.yaml"
     seed.write_text(
-        "turso:\n  users: [{username: solo, tokens: [solo-token]}]\n"
+        "turso:\n  users: [{username: solo, tokens: [solo-token]}, {username: x}]\n"
         "  organizations: [{slug: tiny, members: [{username: solo, role: owner}, {username: x, role: member}]}]\n"
         "demo: {TURSO_TOKEN: solo-token, TURSO_ORG: tiny, TURSO_DISPOSABLE_MEMBER: x}\n",
         encoding="utf-8",
     )
     server = start(servers, HOST="127.0.0.1", PORT="0", SEED=str(seed), ADMIN_TOKEN="adm1n")
     assert f"(seed: {seed})" in server.banner[0]
-    assert "needs Authorization: Bearer $ADMIN_TOKEN" in server.banner[3]
-    assert "TURSO_ORG=tiny" in server.banner
-    assert not any(line.startswith("RECOUP_") for line in server.banner)
+    assert "every caller sends Authorization: Bearer $ADMIN_TOKEN" in server.banner[3]
+    assert "export TURSO_ORG=tiny" in server.banner
+    assert not any(line.startswith(("RECOUP_", "export RECOUP_")) for line in server.banner)
     assert any(f"{server.url}/v1/organizations/tiny/members/x" in line for line in server.banner)
-    assert httpx.get(f"{server.url}/__admin", timeout=5).status_code == 403
+    assert httpx.get(f"{server.url}/__admin", timeout=5).status_code == 401
     assert httpx.get(f"{server.url}/__admin", headers=demo.bearer("adm1n"), timeout=5).status_code == 200
 
     code, rest, stderr = server.stop(signal.SIGTERM)
     assert code == 0, stderr
     assert "Traceback" not in stderr
     assert rest == ["stub stopped."]
+
+
+def test_on_all_interfaces_the_banner_says_so_and_that_the_control_api_stays_loopback_only(
+    servers: list[Server],
+) -> None:
+    server = start(servers, HOST="0.0.0.0", PORT="0")
+    assert server.url.startswith("http://127.0.0.1:")
+    assert server.banner[0].startswith(
+        f"Recoup + Turso stub listening on {server.url} and on every interface (HOST=0.0.0.0; other hosts use "
+    )
+    assert server.banner[3].endswith(
+        "(still loopback callers only: other hosts get 403 unless the stub has ADMIN_TOKEN)"
+    )
+    assert httpx.get(f"{server.url}/__admin", timeout=5).status_code == 200  # this machine is loopback
+    assert httpx.get(f"{server.url}/", timeout=5).status_code == 200
+    code, _, stderr = server.stop(signal.SIGINT)
+    assert code == 0, stderr
+
+
+def test_help_lists_every_variable() -> None:
+    done = run("--help")
+    assert done.returncode == 0, done.stderr
+    for name in CONTROL_VARIABLES:
+        assert f"\n  {name} " in done.stdout, name
+    for flag in ("--host", "--port", "--seed", "--journal-size", "--access-log"):
+        assert flag in done.stdout
 
 
 def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
@@ -184,7 +218,7 @@ def test_an_invalid_seed_is_one_line_naming_the_location(tmp_path: Path) -> None
     seed = tmp_path / "bad.yaml"
     seed.write_text("recoup:\n  accounts:\n    - id: not-a-uuid\n", encoding="utf-8")
     line = one_line_error(run("--seed", str(seed), "--port", "0"))
-    assert line == f"error: seed file {seed}: recoup.accounts[0].id: 'not-a-uuid' is not a hyphenated UUID"
+    assert line == f"error: seed file {seed}, line 3: recoup.accounts[0].id: 'not-a-uuid' is not a hyphenated UUID"
 
 
 def test_a_port_in_use_is_one_line() -> None:

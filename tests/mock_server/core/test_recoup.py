@@ -85,7 +85,7 @@ def test_only_the_named_organization_changes(store: Store) -> None:
 def test_the_organization_account_itself_may_remove_members() -> None:
     seed = {
         "recoup": {
-            "accounts": [{"id": demo.ORG, "api_keys": ["org-key"]}],
+            "accounts": [{"id": demo.ORG, "api_keys": ["org-key"]}, {"id": demo.DISPOSABLE}],
             "organizations": [{"id": demo.ORG, "members": [demo.DISPOSABLE]}],
         }
     }
@@ -200,7 +200,12 @@ def test_put_member_restores_a_removed_member(store: Store) -> None:
 @pytest.mark.parametrize(
     ("org", "account", "error", "message"),
     [
-        (demo.UNKNOWN_ORG, demo.CALLER, NotFound, f"recoup organization {demo.UNKNOWN_ORG} does not exist"),
+        (
+            demo.UNKNOWN_ORG,
+            demo.CALLER,
+            NotFound,
+            f"recoup organization {demo.UNKNOWN_ORG} does not exist; organizations: {demo.ORG}, {demo.FOREIGN_ORG}",
+        ),
         ("org", demo.CALLER, BadRequest, "organization must be a valid UUID"),
         (demo.ORG, "", BadRequest, "member is required"),
         (demo.ORG, "acct", BadRequest, "member must be a valid UUID"),

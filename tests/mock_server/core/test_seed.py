@@ -226,5 +226,160 @@ def test_a_valid_yaml_file_with_a_bad_seed_names_file_and_location(tmp_path: Pat
     with pytest.raises(SeedError) as caught:
         load_seed_file(path)
     assert str(caught.value) == (
-        f"seed file {path}: turso.organizations[0].members[0].role: 'boss' is not one of owner, admin, member, viewer"
+        f"seed file {path}, line 4: turso.organizations[0].members[0].role: 'boss' is not one of owner, admin, "
+        "member, viewer"
+    )
+
+
+def test_a_duplicate_yaml_key_is_refused_naming_both_lines(tmp_path: Path) -> None:
+    path = tmp_path / "twice.yaml"
+    path.write_text("turso:\n  users: []\n  organizations: []\n  users: [{username: a}]\n", encoding="utf-8")
+    with pytest.raises(SeedError) as caught:
+        load_seed_file(path)
+    assert str(caught.value) == (
+        f"seed file {path}, line 4: the key 'users' is given twice in one mapping (first at line 2); "
+        "YAML keeps only one of them, so remove the other"
+    )
+
+
+def test_a_duplicate_key_deep_inside_is_refused_too(tmp_path: Path) -> None:
+    path = tmp_path / "twice.yaml"
+    path.write_text("demo:\n  TURSO_ORG: a\n  TURSO_ORG: b\n", encoding="utf-8")
+    with pytest.raises(SeedError, match="line 3: the key 'TURSO_ORG' is given twice"):
+        load_seed_file(path)
+
+
+REFERENCES: list[tuple[Any, str]] = [
+    (
+        {"recoup": {"accounts": [{"id": ACCOUNT}], "organizations": [{"id": OTHER, "members": [ACCOUNT, ACCOUNT]}]}},
+        f"recoup.organizations[0].members[1]: account {ACCOUNT} is listed twice in this organization",
+    ),
+    (
+        {"recoup": {"accounts": [{"id": ACCOUNT}], "organizations": [{"id": OTHER, "members": [ACCOUNT, OTHER]}]}},
+        f"recoup.organizations[0].members[1]: account {OTHER} is not one of recoup.accounts",
+    ),
+    (
+        {
+            "turso": {
+                "users": [{"username": "a"}],
+                "organizations": [
+                    {"slug": "o", "members": [{"username": "a", "role": "owner"}, {"username": "a", "role": "admin"}]}
+                ],
+            }
+        },
+        "turso.organizations[0].members[1].username: user 'a' is listed twice in this organization",
+    ),
+    (
+        {
+            "turso": {
+                "users": [{"username": "a"}],
+                "organizations": [{"slug": "o", "members": [{"username": "b", "role": "member"}]}],
+            }
+        },
+        "turso.organizations[0].members[0].username: user 'b' is not one of turso.users",
+    ),
+    (
+        {"recoup": {"accounts": [{"id": ACCOUNT, "api_keys": ["***"]}]}},
+        "recoup.accounts[0].api_keys[0]: '***' stands for a masked secret",
+    ),
+]
+
+
+@pytest.mark.parametrize(("doc", "message"), REFERENCES)
+def test_members_are_listed_once_and_are_accounts_or_users(doc: Any, message: str) -> None:
+    with pytest.raises(SeedError) as caught:
+        build_state(doc)
+    assert str(caught.value).startswith(message)
+
+
+def demo_with(**changes: str | None) -> dict[str, Any]:
+    doc = load_seed_file(DEMO_SEED)
+    for name, value in changes.items():
+        if value is None:
+            del doc["demo"][name]
+        else:
+            doc["demo"][name] = value
+    return doc
+
+
+DEMO_MISMATCHES: list[tuple[dict[str, str | None], str]] = [
+    ({"RECOUP_ORG_ID": "0b5e8d2c"}, "demo.RECOUP_ORG_ID: '0b5e8d2c' is not a hyphenated UUID"),
+    ({"RECOUP_ORG_ID": demo.UNKNOWN_ORG}, f"demo.RECOUP_ORG_ID: organization {demo.UNKNOWN_ORG} is not one of"),
+    (
+        {"RECOUP_ORG_ID": demo.FOREIGN_ORG, "RECOUP_FOREIGN_ORG_ID": demo.ORG},
+        f"demo.RECOUP_ORG_ID: the demo caller (account {demo.CALLER}) is not a member of organization "
+        f"{demo.FOREIGN_ORG}",
+    ),
+    (
+        {"RECOUP_FOREIGN_ORG_ID": demo.ORG},
+        f"demo.RECOUP_FOREIGN_ORG_ID: the demo caller (account {demo.CALLER}) is a member",
+    ),
+    ({"RECOUP_API_KEY": "nobody's key"}, "demo.RECOUP_API_KEY: no account in recoup.accounts has this API key"),
+    ({"RECOUP_BEARER_TOKEN": "nope"}, "demo.RECOUP_BEARER_TOKEN: no account in recoup.accounts has this bearer token"),
+    ({"RECOUP_API_KEY": demo.OUTSIDER_KEY}, "demo.RECOUP_BEARER_TOKEN: belongs to another account than RECOUP_API_KEY"),
+    (
+        {"RECOUP_DISPOSABLE_MEMBER_ID": demo.NEWCOMER},
+        f"demo.RECOUP_DISPOSABLE_MEMBER_ID: account {demo.NEWCOMER} is not a member",
+    ),
+    ({"RECOUP_DISPOSABLE_MEMBER_ID": demo.CALLER}, "demo.RECOUP_DISPOSABLE_MEMBER_ID: is the demo caller itself"),
+    (
+        {"TURSO_TOKEN": demo.VIEWER_TOKEN},
+        "demo.TURSO_TOKEN: its user 'demo-viewer' is not an owner or admin of demo-org",
+    ),
+    ({"TURSO_TOKEN": "nope"}, "demo.TURSO_TOKEN: no user in turso.users has this token"),
+    ({"TURSO_ORG": "acme"}, "demo.TURSO_TOKEN: its user 'demo-owner' is not an owner or admin of acme"),
+    ({"TURSO_ORG": "nowhere"}, "demo.TURSO_ORG: organization 'nowhere' is not one of turso.organizations"),
+    (
+        {"TURSO_DISPOSABLE_MEMBER": "carol"},
+        "demo.TURSO_DISPOSABLE_MEMBER: 'carol' is not a member of TURSO_ORG (demo-org)",
+    ),
+    ({"TURSO_DISPOSABLE_MEMBER": "demo-owner"}, "demo.TURSO_DISPOSABLE_MEMBER: is the user of TURSO_TOKEN"),
+    (
+        {"TURSO_MEMBER_TOKEN": demo.ADMIN_TOKEN},
+        "demo.TURSO_MEMBER_TOKEN: its user 'demo-admin' is not a member or viewer",
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "message"), DEMO_MISMATCHES)
+def test_a_demo_block_that_does_not_match_the_state_is_refused(changes: dict[str, str | None], message: str) -> None:
+    with pytest.raises(SeedError) as caught:
+        build_state(demo_with(**changes))
+    assert str(caught.value).startswith(message)
+
+
+def test_a_state_document_may_have_lost_its_disposable_members() -> None:
+    doc = demo_with()
+    org = next(o for o in doc["turso"]["organizations"] if o["slug"] == "demo-org")
+    org["members"] = [m for m in org["members"] if m["username"] != "bob"]
+    with pytest.raises(SeedError, match="TURSO_DISPOSABLE_MEMBER"):
+        build_state(doc)
+    assert "bob" not in build_state(doc, strict=False).turso.organizations["demo-org"].members
+    with pytest.raises(SeedError, match=r"no user in turso\.users has this token"):
+        build_state(demo_with(TURSO_TOKEN="nope"), strict=False)  # what cannot change at run time is still checked
+
+
+def test_a_demo_mismatch_in_a_file_names_its_line(tmp_path: Path) -> None:
+    text = DEMO_SEED.read_text(encoding="utf-8").replace(
+        "TURSO_DISPOSABLE_MEMBER: bob", "TURSO_DISPOSABLE_MEMBER: carol"
+    )
+    path = tmp_path / "seed.yaml"
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("  TURSO_DISPOSABLE_MEMBER: carol") + 1
+    with pytest.raises(SeedError) as caught:
+        load_seed_file(path)
+    assert str(caught.value).startswith(f"seed file {path}, line {line}: demo.TURSO_DISPOSABLE_MEMBER: 'carol'")
+
+
+def test_a_member_that_is_no_user_in_a_file_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "seed.yaml"
+    path.write_text(
+        "turso:\n  users:\n    - {username: a}\n  organizations:\n    - slug: o\n      members:\n"
+        "        - {username: a, role: owner}\n        - {username: ghost, role: member}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SeedError) as caught:
+        load_seed_file(path)
+    assert str(caught.value).startswith(
+        f"seed file {path}, line 8: turso.organizations[0].members[1].username: user 'ghost' is not one of turso.users"
     )

@@ -133,7 +133,13 @@ def test_put_member_changes_the_role_of_a_member(store: Store) -> None:
         ("demo-org", "bob", "root", BadRequest, "role 'root' is not one of owner, admin, member, viewer"),
         ("demo-org", "", "member", BadRequest, "member must be a non-empty username without '/'"),
         ("demo-org", "a/b", "member", BadRequest, "member must be a non-empty username without '/'"),
-        ("no-such-org", "bob", "member", NotFound, "turso organization no-such-org does not exist"),
+        (
+            "no-such-org",
+            "bob",
+            "member",
+            NotFound,
+            "turso organization no-such-org does not exist; organizations: demo-org, acme",
+        ),
     ],
 )
 def test_put_member_refuses_bad_input(

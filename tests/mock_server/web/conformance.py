@@ -4,7 +4,8 @@
 also proves that the stub's answers conform: a documented status must match the response schema
 of that status in specs/recoup.yaml, specs/turso.yaml or specs/admin.yaml; an undocumented one
 (404, 405, ...) must still be JSON in the error shape of whoever owns the path. No answer may be a
-5xx, HTML (outside /docs/) or problem+json.
+5xx, HTML (outside /docs/) or problem+json, and every JSON body ends with a newline (so a terminal
+prompt after `curl -s` starts on its own line).
 """
 
 from __future__ import annotations
@@ -122,6 +123,7 @@ def check_response(response: httpx.Response) -> None:
         body = json.loads(response.content)
     except ValueError:
         raise AssertionError(f"{where}: the body is not JSON: {response.text[:300]!r}") from None
+    assert response.content.endswith(b"\n"), f"{where}: the body does not end with a newline"
     schema = response_schema(vendor, template, method, response.status_code)
     if schema is None:
         if vendor == "site" and response.status_code == 200:

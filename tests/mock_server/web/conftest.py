@@ -24,7 +24,9 @@ def client(stub: BackgroundStub) -> Iterator[httpx.Client]:
 
     Every response it receives is checked against the specs (see conformance.py).
     """
-    stub.store.load(demo.demo_seed())  # load, not reset: a test may have loaded another seed
+    stub.store.replace_seed(demo.demo_seed())  # not reset: a test may have replaced the seed
+    for snapshot in stub.store.snapshots():
+        stub.store.delete_snapshot(snapshot.name)
     with conformance.client(stub.url) as http:
         assert http.delete("/__admin/journal").status_code == 200
         yield http

@@ -17,11 +17,11 @@ RECOUP = "/api/organizations/members"
 ADMIN_SECRET = "admin-secret-5a1f"
 SMALL_SEED: dict[str, Any] = {
     "recoup": {
-        "accounts": [{"id": demo.STRANGER, "api_keys": ["small-key"]}],
+        "accounts": [{"id": demo.STRANGER, "api_keys": ["small-key"]}, {"id": demo.DISPOSABLE}],
         "organizations": [{"id": demo.UNKNOWN_ORG, "members": [demo.STRANGER, demo.DISPOSABLE]}],
     },
     "turso": {
-        "users": [{"username": "solo", "tokens": ["solo-token"]}],
+        "users": [{"username": "solo", "tokens": ["solo-token"]}, {"username": "x"}],
         "organizations": [
             {"slug": "tiny", "members": [{"username": "solo", "role": "owner"}, {"username": "x", "role": "member"}]}
         ],
@@ -87,8 +87,16 @@ def test_loading_a_seed_replaces_the_state(client: httpx.Client) -> None:
     assert state["recoup"]["organizations"] == [{"id": demo.UNKNOWN_ORG, "name": "", "members": [demo.STRANGER]}]
 
 
-def test_reset_after_a_load_goes_back_to_the_loaded_seed(client: httpx.Client) -> None:
+def test_reset_after_a_state_load_goes_back_to_the_seed_the_stub_started_with(client: httpx.Client) -> None:
     client.put("/__admin/state", json=SMALL_SEED)
+    assert client.post("/__admin/reset").json() == {"status": "reset"}
+    assert client.get("/__admin/demo").json() == demo.DEMO_VARIABLES
+    assert turso_delete(client).status_code == 200
+
+
+def test_reset_after_a_seed_load_goes_back_to_that_seed(client: httpx.Client) -> None:
+    assert client.put("/__admin/seed", json=SMALL_SEED).json() == {"status": "seed replaced; state reset to it"}
+    assert client.get("/__admin/demo").json() == {"TURSO_ORG": "tiny"}  # the state is the new seed at once
     x = client.delete("/v1/organizations/tiny/members/x", headers=demo.bearer("solo-token"))
     assert x.status_code == 200
     client.post("/__admin/reset")
@@ -113,7 +121,7 @@ def test_an_invalid_seed_is_400_and_the_state_is_unchanged(
     response = client.put("/__admin/state", json=seed)
     assert response.status_code == 400
     error = response.json()["error"]
-    assert error.startswith("invalid seed, state unchanged: ") and message in error
+    assert error.startswith("invalid state, state unchanged: ") and message in error
     assert client.get("/__admin/state").json() == before
     client.post("/__admin/reset")
     assert turso_delete(client).status_code == 200  # the reset target is still the demo seed
@@ -145,7 +153,7 @@ def test_a_body_that_is_not_a_seed_object_is_refused(
 def test_adding_a_recoup_membership_restores_a_member(client: httpx.Client, stub: BackgroundStub) -> None:
     recoup_delete(client)
     body = {"vendor": "recoup", "organization": demo.ORG, "member": demo.DISPOSABLE}
-    assert client.post("/__admin/memberships", json=body).json() == {"status": "added"}
+    assert client.post("/__admin/memberships", json=body).json() == {"status": "added", "changed": True}
     assert demo.DISPOSABLE in stub.store.state.recoup.organizations[demo.ORG].members
 
 
@@ -251,10 +259,32 @@ def test_the_journal_is_bounded() -> None:
     assert [r["path"] for r in journal["requests"]] == ["/", "/", "/"]
 
 
-def test_unknown_control_paths_are_404_json(client: httpx.Client) -> None:
+def test_unknown_control_paths_are_404_naming_every_operation(client: httpx.Client) -> None:
     response = client.get("/__admin/nope")
     assert response.status_code == 404
-    assert set(response.json()) == {"error"}
+    error = response.json()["error"]
+    assert error.startswith(
+        "no control operation at /__admin/nope; the control API has: GET /__admin, GET /__admin/demo"
+    )
+    spec = conformance.SPECS["admin"]["paths"]
+    for path, item in spec.items():
+        for method in item:
+            assert f"{method.upper()} {path}" in error
+
+
+@pytest.mark.parametrize(
+    ("limit", "message"),
+    [
+        ("abc", "query parameter limit: 'abc' is not of type 'integer'"),
+        ("0", "query parameter limit: 0 is less than the minimum of 1"),
+        ("10001", "query parameter limit: 10001 is greater than the maximum of 10000"),
+    ],
+)
+def test_a_bad_journal_limit_is_one_line_naming_the_parameter(client: httpx.Client, limit: str, message: str) -> None:
+    response = client.get("/__admin/journal", params={"limit": limit})
+    assert response.status_code == 400
+    assert response.json() == {"error": message}
+    assert response.content.count(b"\n") == 1  # the newline that ends the body
 
 
 @pytest.mark.parametrize(
@@ -299,7 +329,8 @@ def guarded() -> Iterator[BackgroundStub]:
 def test_with_an_admin_token_loopback_callers_need_it_too(guarded: BackgroundStub, headers: dict[str, str]) -> None:
     with conformance.client(guarded.url) as client:
         for response in (client.post("/__admin/reset", headers=headers), client.get("/__admin/demo", headers=headers)):
-            assert response.status_code == 403
+            assert response.status_code == 401
+            assert response.headers["www-authenticate"] == 'Bearer realm="stub control API"'
             assert response.json() == {"error": "the control API needs 'Authorization: Bearer <admin token>'"}
 
 

@@ -10,12 +10,18 @@ import pytest
 
 from mock_server.core.store import Store
 from mock_server.web.app import create_app
-from mock_server.web.guard import AdminGuard, is_loopback
+from mock_server.web.guard import AdminGuard, Refusal, is_loopback
 from mock_server.web.http import Message, Scope
 from tests.mock_server import demo
 
-LOOPBACK_ONLY = "the control API answers loopback callers only; start the stub with ADMIN_TOKEN to open it"
-NEEDS_TOKEN = "the control API needs 'Authorization: Bearer <admin token>'"
+LOOPBACK_ONLY = Refusal(
+    403, "the control API answers loopback callers only; start the stub with ADMIN_TOKEN to open it"
+)
+NEEDS_TOKEN = Refusal(
+    401,
+    "the control API needs 'Authorization: Bearer <admin token>'",
+    ((b"www-authenticate", b'Bearer realm="stub control API"'),),
+)
 
 
 def scope(client: str | None, *headers: tuple[bytes, bytes], path: str = "/__admin") -> Scope:
@@ -121,7 +127,7 @@ def test_the_app_refuses_a_remote_caller_before_the_control_api(path: str) -> No
     status, headers, body = call(create_app(store), scope("10.1.2.3", path=path))
     assert status == 403
     assert headers[b"content-type"] == b"application/json"
-    assert json.loads(body) == {"error": LOOPBACK_ONLY}
+    assert json.loads(body) == {"error": LOOPBACK_ONLY.message}
 
 
 def test_the_vendor_apis_are_open_to_remote_callers() -> None:

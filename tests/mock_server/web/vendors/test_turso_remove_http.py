@@ -169,13 +169,14 @@ def _response(status: int, body: bytes, path: str = "/v1/organizations/o/members
 @pytest.mark.parametrize(
     ("status", "body"),
     [
-        (200, b'{"member": 123}'),
-        (200, b"{}"),
-        (200, b'{"status": "success"}'),
-        (404, b'{"message": "not found"}'),
-        (405, b'{"error": "x"}'),  # no Allow header
-        (500, b'{"error": "boom"}'),
-        (401, b"not json"),
+        (200, b'{"member": 123}\n'),
+        (200, b"{}\n"),
+        (200, b'{"status": "success"}\n'),
+        (404, b'{"message": "not found"}\n'),
+        (405, b'{"error": "x"}\n'),  # no Allow header
+        (500, b'{"error": "boom"}\n'),
+        (401, b"not json\n"),
+        (200, b'{"member": "u"}'),  # no newline at the end
     ],
 )
 def test_the_conformance_check_catches_what_the_spec_forbids(status: int, body: bytes) -> None:
@@ -184,8 +185,8 @@ def test_the_conformance_check_catches_what_the_spec_forbids(status: int, body: 
 
 
 def test_the_conformance_check_passes_the_real_shapes() -> None:
-    check_response(_response(200, b'{"member": "u"}'))
-    check_response(_response(404, b'{"error": "user u is not a member of org o"}'))
+    check_response(_response(200, b'{"member": "u"}\n'))
+    check_response(_response(404, b'{"error": "user u is not a member of org o"}\n'))
     with pytest.raises(AssertionError, match="problem"):
         response = _response(401, b'{"error": "x"}')
         response.headers["content-type"] = "application/problem+json"

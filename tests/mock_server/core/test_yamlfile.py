@@ -1,4 +1,4 @@
-"""core/documents.py: the C parser reads exactly what PyYAML's safe loader reads, and refuses the same."""
+"""core/yamlfile.py: the C parser reads exactly what PyYAML's safe loader reads, and refuses the same."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mock_server.core.documents import load_yaml
+from mock_server.core.yamlfile import load_yaml
 from mock_server.settings import DEMO_SEED
 from mock_server.specs import SPECS_DIR
 
