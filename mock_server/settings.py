@@ -19,10 +19,14 @@ class Settings:
     admin_token: str | None = None
     journal_size: int = 1000
     access_log: bool = False
+    cors: bool = True
+    max_sessions: int = 64
+    session_records: int = 1_000_000
 
 
 def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
-    """Flags win over environment variables (HOST, PORT, SEED, ADMIN_TOKEN, JOURNAL_SIZE, ACCESS_LOG)."""
+    """Flags win over environment variables (HOST, PORT, SEED, ADMIN_TOKEN, JOURNAL_SIZE, ACCESS_LOG, CORS,
+    SESSIONS, SESSION_RECORDS)."""
     p = _Parser(prog="python -m mock_server", description="Run the Recoup + Turso stub.")
     p.add_argument("--host", default=env.get("HOST") or "127.0.0.1", help="interface to listen on (HOST)")
     p.add_argument("--port", type=_port, default=env.get("PORT") or "8080", help="port, 0 for any free one (PORT)")
@@ -39,6 +43,25 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         default=env.get("ACCESS_LOG", "") not in ("", "0"),
         help="print one line per request (ACCESS_LOG=1); costs throughput",
     )
+    p.add_argument(
+        "--no-cors",
+        dest="cors",
+        action="store_false",
+        default=env.get("CORS", "1") not in ("0", "false", "no", "off"),
+        help="answer no CORS preflights and send no Access-Control-Allow-Origin (CORS=0)",
+    )
+    p.add_argument(
+        "--sessions",
+        type=_positive,
+        default=env.get("SESSIONS") or "64",
+        help="how many X-Stub-Session states are kept; the least recently used is dropped first (SESSIONS)",
+    )
+    p.add_argument(
+        "--session-records",
+        type=_positive,
+        default=env.get("SESSION_RECORDS") or "1000000",
+        help="records (accounts, users, organizations, memberships) all sessions may hold together (SESSION_RECORDS)",
+    )
     a = p.parse_args(list(argv))
     return Settings(
         host=a.host,
@@ -47,6 +70,9 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         admin_token=env.get("ADMIN_TOKEN") or None,
         journal_size=a.journal_size,
         access_log=a.access_log,
+        cors=a.cors,
+        max_sessions=a.sessions,
+        session_records=a.session_records,
     )
 
 

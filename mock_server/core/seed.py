@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from .faults import FaultError, parse_rules
 from .state import (
     TURSO_ROLES,
     RecoupAccount,
@@ -75,12 +76,16 @@ def load_seed_file(path: str | Path) -> dict[str, Any]:
 
 def build_state(doc: Any) -> State:
     """Turn a seed document into State; raises SeedError naming the first bad location."""
-    root = _mapping(doc, "the seed", {"recoup", "turso", "demo"})
+    root = _mapping(doc, "the seed", {"recoup", "turso", "demo", "faults"})
     state = State()
     _build_recoup(state, _mapping(root.get("recoup", {}), "recoup", {"accounts", "organizations"}))
     _build_turso(state, _mapping(root.get("turso", {}), "turso", {"users", "organizations"}))
     demo = _mapping(root.get("demo", {}), "demo", {*DEMO_KEYS, *EXTRA_DEMO_KEYS})
     state.demo = {k: _text(v, f"demo.{k}") for k, v in demo.items()}
+    try:  # the rules' shape; their operations are checked against the specs when the app is built
+        parse_rules(root.get("faults"), "faults")
+    except FaultError as exc:
+        raise SeedError(str(exc)) from None
     return state
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,8 +69,11 @@ class AdminHandlers:
             return control_error(exc.message), exc.status
         return {"status": "added"}
 
-    async def get_journal(self, limit: int | None = None) -> dict[str, Any]:
-        return {"total": self.journal.total, "size": self.journal.size, "requests": self.journal.entries(limit)}
+    async def get_journal(
+        self, limit: int | None = None, operation: str | None = None, status: int | None = None
+    ) -> dict[str, Any]:
+        entries = self.journal.entries(limit, operation=operation, status=status)
+        return {"total": self.journal.total, "size": self.journal.size, "requests": entries}
 
     async def clear_journal(self) -> dict[str, str]:
         self.journal.clear()
@@ -78,8 +81,15 @@ class AdminHandlers:
 
 
 class _BoundResolver(Resolver):
-    def __init__(self, handlers: AdminHandlers) -> None:
-        super().__init__(function_resolver=lambda operation_id: getattr(handlers, operation_id))
+    """Binds each operationId to the method of that name: of the first extra handler object that has it, else of
+    AdminHandlers."""
+
+    def __init__(self, handlers: AdminHandlers, extra: Sequence[object] = ()) -> None:
+        def bound(operation_id: str) -> Any:
+            owner = next((h for h in extra if hasattr(h, operation_id)), handlers)
+            return getattr(owner, operation_id)
+
+        super().__init__(function_resolver=bound)
 
 
 def _allowed_methods(spec: Path) -> dict[str, str]:
@@ -119,9 +129,17 @@ def _error_handler(allowed: dict[str, str]) -> Callable[[ConnexionRequest, Excep
     return problem
 
 
-def create_admin_app(spec: Path, store: Store, journal: Journal) -> connexion.AsyncApp:
+def create_admin_app(
+    spec: Path,
+    store: Store,
+    journal: Journal,
+    extra: Callable[[AdminHandlers], Sequence[object]] | None = None,
+) -> connexion.AsyncApp:
+    """`extra(handlers)`: further handler objects (given the AdminHandlers instance), searched first."""
     app = connexion.AsyncApp(__name__, swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=False))
-    app.add_api(spec, base_path="", resolver=_BoundResolver(AdminHandlers(store, journal)), strict_validation=True)
+    handlers = AdminHandlers(store, journal)
+    resolver = _BoundResolver(handlers, extra(handlers) if extra is not None else ())
+    app.add_api(spec, base_path="", resolver=resolver, strict_validation=True)
     problem = _error_handler(_allowed_methods(spec))
     app.add_error_handler(ProblemException, problem)
     app.add_error_handler(HTTPException, problem)

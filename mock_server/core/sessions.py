@@ -1,0 +1,149 @@
+"""Isolated sessions: named copies of the state, each created from the seed on first use.
+
+A request that names a session works on that session's own store; one that names none works on the
+shared store. Sessions are bounded in number and in size (records: accounts, users, organizations and
+memberships, summed over every session): past either bound the least recently used session is
+dropped, and the caller is told which (the journal records it). Nothing here knows HTTP.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from .state import State
+from .store import Store
+
+NAME = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+NAME_RULE = "a session name is 1 to 64 letters, digits, '.', '_', ':' or '-'"
+
+
+class SessionError(ValueError):
+    """A session name that cannot be used; the message says what a name may hold."""
+
+
+def records(state: State) -> int:
+    """How big a state is, in records: accounts, users, organizations and memberships."""
+    r, t = state.recoup, state.turso
+    return (
+        len(r.accounts)
+        + len(r.organizations)
+        + sum(len(o.members) for o in r.organizations.values())
+        + len(t.users)
+        + len(t.organizations)
+        + sum(len(o.members) for o in t.organizations.values())
+    )
+
+
+class Sessions:
+    """The sessions of one stub: name -> Store, least recently used first."""
+
+    def __init__(self, seed: Callable[[], dict[str, Any]], *, limit: int = 64, max_records: int = 1_000_000) -> None:
+        """`seed` gives the seed document a new session starts from (the shared store's current seed)."""
+        self._seed = seed
+        self.limit = limit
+        self.max_records = max_records
+        self._stores: OrderedDict[str, Store] = OrderedDict()
+        self._sizes: dict[str, int] = {}
+        self._used: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def check_name(name: str) -> str:
+        if not NAME.fullmatch(name):
+            raise SessionError(f"{NAME_RULE}, not {name[:80]!r}")
+        return name
+
+    def store(self, name: str) -> tuple[Store, list[str]]:
+        """The session's store (created from the seed on first use) and the sessions dropped to make room."""
+        with self._lock:
+            found = self._stores.get(name)
+            if found is not None:
+                self._stores.move_to_end(name)
+                self._used[name] = time.monotonic()
+                return found, []
+        self.check_name(name)
+        fresh = Store(self._seed())
+        with self._lock:
+            found = self._stores.get(name)  # created meanwhile by a concurrent first request
+            if found is not None:
+                self._stores.move_to_end(name)
+                return found, []
+            self._stores[name] = fresh
+            self._sizes[name] = records(fresh.state)
+            self._used[name] = time.monotonic()
+            return fresh, self._evict(keep=name)
+
+    def measure(self, name: str) -> list[str]:
+        """Re-count a session after a change; returns the sessions dropped to stay within the bounds."""
+        with self._lock:
+            store = self._stores.get(name)
+            if store is None:
+                return []
+            with store.lock:
+                self._sizes[name] = records(store.state)
+            return self._evict(keep=name)
+
+    def reset(self, name: str) -> None:
+        """Put one session back to the seed (creating it if it does not exist yet)."""
+        self.check_name(name)
+        fresh = Store(self._seed())
+        with self._lock:
+            existed = name in self._stores
+            self._stores[name] = fresh
+            self._stores.move_to_end(name)
+            self._sizes[name] = records(fresh.state)
+            self._used[name] = time.monotonic()
+            if not existed:
+                self._evict(keep=name)
+
+    def drop(self, name: str) -> bool:
+        with self._lock:
+            return self._forget(name)
+
+    def clear(self) -> int:
+        with self._lock:
+            count = len(self._stores)
+            self._stores.clear()
+            self._sizes.clear()
+            self._used.clear()
+            return count
+
+    def summary(self) -> list[dict[str, Any]]:
+        """Every session, least recently used first: name, records, idle seconds."""
+        now = time.monotonic()
+        with self._lock:
+            return [
+                {"name": n, "records": self._sizes[n], "idle_s": round(now - self._used[n], 3)} for n in self._stores
+            ]
+
+    @property
+    def total_records(self) -> int:
+        return sum(self._sizes.values())
+
+    def _evict(self, keep: str) -> list[str]:
+        """Drop least recently used sessions (never `keep`, unless it alone is over the size bound)."""
+        dropped: list[str] = []
+        total = sum(self._sizes.values())
+        for name in list(self._stores):
+            if len(self._stores) <= self.limit and total <= self.max_records:
+                break
+            if name == keep:
+                continue
+            total -= self._sizes[name]
+            self._forget(name)
+            dropped.append(name)
+        if self._sizes.get(keep, 0) > self.max_records:
+            self._forget(keep)
+            dropped.append(keep)
+        return dropped
+
+    def _forget(self, name: str) -> bool:
+        if self._stores.pop(name, None) is None:
+            return False
+        del self._sizes[name], self._used[name]
+        return True
