@@ -304,10 +304,12 @@ def parse_rules(value: Any, where: str, operations: Collection[str] | None = Non
     if not isinstance(value, list):
         raise FaultError(f"{where} must be a list of fault rules, not {type(value).__name__}")
     rules = [parse_rule(item, f"{where}[{i}]", operations) for i, item in enumerate(value)]
-    ids = [r.id for r in rules if r.id]
+    seen: set[str] = set()
     for i, rule in enumerate(rules):
-        if rule.id and ids.count(rule.id) > 1:
+        if rule.id in seen:
             raise FaultError(f"{where}[{i}].id: {rule.id!r} is used by more than one rule")
+        if rule.id:
+            seen.add(rule.id)
     return rules
 
 

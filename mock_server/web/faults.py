@@ -20,6 +20,7 @@ from .cors import EXPOSE
 from .http import JSON, Send
 
 Header = tuple[bytes, bytes]
+FAULT_HEADER = b"x-stub-fault"  # on every answer a fault rule gave: the rule's id
 
 
 class CannotDrop(RuntimeError):
@@ -35,7 +36,7 @@ async def send_fault(fault: Fault, error: Callable[[str], bytes], send: Send, ex
     body = error(fault.message) if fault.body is None else document(fault.body)
     given = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in fault.headers]
     headers: list[Header] = [] if any(n == b"content-type" for n, _ in given) else [(b"content-type", JSON)]
-    headers += [(b"content-length", str(len(body)).encode()), *given]
+    headers += [(b"content-length", str(len(body)).encode()), (FAULT_HEADER, fault.rule.encode()), *given]
     if extra:
         headers += [*extra, EXPOSE]
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -85,10 +85,13 @@ class Journal:
                 "status": code,
                 "credentials": [f"{name}: ***" for name in auth],
                 "latency_ms": round(latency * 1000, 3),
-                "operation": op,
-                "fault": None if fault is None else {"rule": fault.rule, "applied": fault.describe()},
-                "session": session,
             }
+            if op is not None:
+                entry["operation"] = op
+            if fault is not None:
+                entry["fault"] = {"rule": fault.rule, "applied": fault.describe()}
+            if session is not None:
+                entry["session"] = session
             if evicted:
                 entry["evicted_sessions"] = list(evicted)
             out.append(entry)

@@ -20,11 +20,14 @@ def stub() -> Iterator[BackgroundStub]:
 
 @pytest.fixture
 def client(stub: BackgroundStub) -> Iterator[httpx.Client]:
-    """A client of the session stub, which starts from the demo seed with an empty journal.
+    """A client of the session stub, which starts from the demo seed with an empty journal, no fault rules and
+    no sessions.
 
     Every response it receives is checked against the specs (see conformance.py).
     """
     stub.store.load(demo.demo_seed())  # load, not reset: a test may have loaded another seed
     with conformance.client(stub.url) as http:
         assert http.delete("/__admin/journal").status_code == 200
+        assert http.delete("/__admin/faults").status_code == 200
+        assert http.delete("/__admin/sessions").status_code == 200
         yield http
