@@ -7,9 +7,8 @@ the rules with their counters; the web layer asks it once per vendor request (`d
 the `Fault` it returns. A request a fault answers never reaches the membership rules, so it changes
 no state. Pure Python: nothing here knows HTTP libraries.
 
-`FaultBook` is the in-memory book; everything the web layer uses is `by_operation` (empty when no
-rule exists, so the request path can skip faults with one truth test) and the methods below, which a
-shared store can implement as well.
+`FaultBook` is the in-memory book. The web layer uses it only through `FaultRules`, so a book kept in
+a shared store (rules and counters in one place for several processes) can take its place.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ import threading
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Protocol
 
 DROP_MODES = ("reset", "truncate")
 MAX_DELAY_MS = 60_000
@@ -164,6 +163,21 @@ def _check_combination(rule: FaultRule, at: _At) -> None:
         raise FaultError(f"{at('seed')}seeds the probability or the jitter; the rule has neither")
     if any(name == "content-length" for name, _ in rule.headers):
         raise FaultError(f"{at('headers')}content-length is set by the stub from the body")
+
+
+class FaultRules(Protocol):
+    """What the stub needs of a fault rule book."""
+
+    @property
+    def by_operation(self) -> Mapping[str, object]:
+        """The operations that have rules; empty when there is none (the request path tests only that)."""
+
+    def add(self, rule: FaultRule) -> dict[str, Any]: ...
+    def remove(self, rule_id: str) -> bool: ...
+    def clear(self) -> int: ...
+    def ids(self) -> list[str]: ...
+    def documents(self) -> list[dict[str, Any]]: ...
+    def decide(self, operation: str, headers: Sequence[tuple[bytes, bytes]]) -> Fault | None: ...
 
 
 class _Live:

@@ -4,6 +4,9 @@ A request that names a session works on that session's own store; one that names
 shared store. Sessions are bounded in number and in size (records: accounts, users, organizations and
 memberships, summed over every session): past either bound the least recently used session is
 dropped, and the caller is told which (the journal records it). Nothing here knows HTTP.
+
+`Sessions` keeps them in memory; the web layer uses it only through `SessionStores`, so sessions kept
+in a shared store can take its place.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from .state import State
 from .store import Store
@@ -37,6 +40,20 @@ def records(state: State) -> int:
         + len(t.organizations)
         + sum(len(o.members) for o in t.organizations.values())
     )
+
+
+class SessionStores(Protocol):
+    """What the stub needs of its sessions."""
+
+    limit: int
+    max_records: int
+
+    def store(self, name: str) -> tuple[Store, list[str]]: ...
+    def measure(self, name: str) -> list[str]: ...
+    def reset(self, name: str) -> None: ...
+    def drop(self, name: str) -> bool: ...
+    def clear(self) -> int: ...
+    def summary(self) -> list[dict[str, Any]]: ...
 
 
 class Sessions:

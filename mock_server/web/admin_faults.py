@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from ..core.faults import FaultBook, FaultError, parse_rule
+from ..core.faults import FaultError, FaultRules, parse_rule
 from .bodies import control_error
 
 
 class FaultHandlers:
     """One method per fault operationId of specs/admin.yaml."""
 
-    def __init__(self, faults: FaultBook, operations: Collection[str]) -> None:
+    def __init__(self, faults: FaultRules, operations: Collection[str]) -> None:
         self.faults = faults
         self.operations = frozenset(operations)
 

@@ -9,13 +9,13 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from ..core.sessions import SessionError, Sessions
+from ..core.sessions import SessionError, SessionStores
 from .admin import AdminHandlers
 from .bodies import control_error
 
 
 class SessionHandlers:
-    def __init__(self, shared: AdminHandlers, sessions: Sessions) -> None:
+    def __init__(self, shared: AdminHandlers, sessions: SessionStores) -> None:
         self.shared = shared
         self.sessions = sessions
 

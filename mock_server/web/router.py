@@ -18,8 +18,8 @@ import time
 from collections.abc import Sequence
 
 from ..core.errors import RuleError
-from ..core.faults import FaultBook
-from ..core.sessions import SessionError, Sessions
+from ..core.faults import FaultBook, FaultRules
+from ..core.sessions import SessionError, Sessions, SessionStores
 from ..core.store import Store
 from .bodies import control_error, document
 from .cors import ALLOW_ORIGIN, is_preflight, send_preflight
@@ -47,13 +47,13 @@ class Router:
         guard: AdminGuard,
         vendors: Sequence[Vendor],
         *,
-        faults: FaultBook | None = None,
-        sessions: Sessions | None = None,
+        faults: FaultRules | None = None,
+        sessions: SessionStores | None = None,
         cors: bool = True,
     ) -> None:
         self.store = store
-        self.faults = faults if faults is not None else FaultBook()
-        self.sessions = sessions if sessions is not None else Sessions(lambda: store.seed)
+        self.faults: FaultRules = faults if faults is not None else FaultBook()
+        self.sessions: SessionStores = sessions if sessions is not None else Sessions(lambda: store.seed)
         # headers every non-control answer carries (None: CORS off)
         self._extra: list[tuple[bytes, bytes]] | None = [ALLOW_ORIGIN] if cors else None
         self.journal = journal
