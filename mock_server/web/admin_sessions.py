@@ -1,10 +1,12 @@
-"""The control API's sessions: `?session=` on reset and state reads, and GET /__admin/sessions.
+"""The control API's sessions: `?session=` on reset, the state and memberships, and /__admin/sessions.
 
-Without `?session=` each call is the shared state's, answered by AdminHandlers as before.
+Without `?session=` each call is the shared state's, answered by AdminHandlers as before. With it, the
+state and membership calls are answered by the same AdminHandlers code working on the session's store.
 """
 
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -29,14 +31,28 @@ class SessionHandlers:
         return {"status": "reset", "session": session}
 
     async def get_state(self, session: str | None = None, **other: Any) -> Any:
-        if session is None:
-            return await _delegate(self.shared.get_state, other)
-        try:
-            store, _ = self.sessions.store(session)
-        except SessionError as exc:
-            return control_error(f"session: {exc}"), 400
-        with store.lock:
-            return store.state.to_document()
+        return await self._on(session, "get_state", other)
+
+    async def load_state(self, session: str | None = None, **other: Any) -> Any:
+        body = other.get("body")
+        if isinstance(body, dict) and "faults" in body:
+            return control_error("faults: a seed's fault rules are read at start only; use /__admin/faults"), 400
+        return await self._on(session, "load_state", other)
+
+    async def add_membership(self, session: str | None = None, **other: Any) -> Any:
+        return await self._on(session, "add_membership", other)
+
+    async def _on(self, session: str | None, operation: str, given: dict[str, Any]) -> Any:
+        """The shared handler of `operation`, on the session's store when a session is named."""
+        handlers = self.shared
+        if session is not None:
+            try:
+                store, _ = self.sessions.store(session)
+            except SessionError as exc:
+                return control_error(f"session: {exc}"), 400
+            handlers = copy.copy(self.shared)
+            handlers.store = store
+        return await _delegate(getattr(handlers, operation), given)
 
     async def list_sessions(self) -> dict[str, Any]:
         return {

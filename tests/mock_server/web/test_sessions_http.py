@@ -106,3 +106,30 @@ def test_sessions_are_bounded_in_records() -> None:
         assert [s["name"] for s in sessions] == ["growing"]  # the first add fit, the second did not: old is dropped
         journal = client.get("/__admin/journal", params={"operation": "recoupAddOrganizationMember"}).json()
         assert [e.get("evicted_sessions") for e in journal["requests"]] == [["old"], None]
+
+
+def test_memberships_and_loading_a_state_in_one_session(client: httpx.Client) -> None:
+    assert client.delete(f"{TURSO_MEMBERS}/bob", headers=in_session("w")).status_code == 200
+    restore = {"vendor": "turso", "organization": "demo-org", "member": "bob"}
+    assert client.post("/__admin/memberships", params={"session": "w"}, json=restore).status_code == 200
+    assert "bob" in members(client, in_session("w"))
+    small = {"turso": {"users": [{"username": "solo", "tokens": ["solo-token"]}], "organizations": []}}
+    assert client.put("/__admin/state", params={"session": "w"}, json=small).status_code == 200
+    assert client.get("/v1/user", headers={**demo.bearer("solo-token"), "x-stub-session": "w"}).status_code == 200
+    assert client.get("/v1/user", headers=demo.bearer("solo-token")).status_code == 401  # the shared state is as it was
+    assert "bob" in members(client, OWNER)
+
+
+def test_a_state_with_faults_is_refused_not_ignored(client: httpx.Client) -> None:
+    seed = demo.demo_seed() | {"faults": [{"operation": "tursoGetCurrentUser", "status": 503}]}
+    response = client.put("/__admin/state", json=seed)
+    assert response.status_code == 400 and "/__admin/faults" in response.json()["error"]
+    assert client.get("/v1/user", headers=OWNER).status_code == 200
+
+
+def test_a_fault_rule_can_select_one_session(client: httpx.Client) -> None:
+    rule = {"operation": "tursoRemoveOrganizationMember", "status": 503, "match_headers": {"x-stub-session": "w1"}}
+    assert client.post("/__admin/faults", json=rule).status_code == 201
+    assert client.delete(f"{TURSO_MEMBERS}/bob", headers=in_session("w1")).status_code == 503
+    assert client.delete(f"{TURSO_MEMBERS}/bob", headers=in_session("w2")).status_code == 200
+    assert "bob" in members(client, in_session("w1"))  # the fault changed nothing in w1
