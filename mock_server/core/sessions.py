@@ -32,14 +32,9 @@ class SessionError(ValueError):
 def records(state: State) -> int:
     """How big a state is, in records: accounts, users, organizations and memberships."""
     r, t = state.recoup, state.turso
-    return (
-        len(r.accounts)
-        + len(r.organizations)
-        + sum(len(o.members) for o in r.organizations.values())
-        + len(t.users)
-        + len(t.organizations)
-        + sum(len(o.members) for o in t.organizations.values())
-    )
+    memberships = sum([len(o.members) for o in r.organizations.values()])
+    memberships += sum([len(o.members) for o in t.organizations.values()])
+    return len(r.accounts) + len(r.organizations) + len(t.users) + len(t.organizations) + memberships
 
 
 class SessionStores(Protocol):
@@ -67,6 +62,7 @@ class Sessions:
         self._stores: OrderedDict[str, Store] = OrderedDict()
         self._sizes: dict[str, int] = {}
         self._used: dict[str, float] = {}
+        self._total = 0  # the sum of _sizes
         self._lock = threading.Lock()
 
     @staticmethod
@@ -91,7 +87,7 @@ class Sessions:
                 self._stores.move_to_end(name)
                 return found, []
             self._stores[name] = fresh
-            self._sizes[name] = records(fresh.state)
+            self._resize(name, records(fresh.state))
             self._used[name] = time.monotonic()
             return fresh, self._evict(keep=name)
 
@@ -102,7 +98,7 @@ class Sessions:
             if store is None:
                 return []
             with store.lock:
-                self._sizes[name] = records(store.state)
+                self._resize(name, records(store.state))
             return self._evict(keep=name)
 
     def reset(self, name: str) -> None:
@@ -113,7 +109,7 @@ class Sessions:
             existed = name in self._stores
             self._stores[name] = fresh
             self._stores.move_to_end(name)
-            self._sizes[name] = records(fresh.state)
+            self._resize(name, records(fresh.state))
             self._used[name] = time.monotonic()
             if not existed:
                 self._evict(keep=name)
@@ -128,6 +124,7 @@ class Sessions:
             self._stores.clear()
             self._sizes.clear()
             self._used.clear()
+            self._total = 0
             return count
 
     def summary(self) -> list[dict[str, Any]]:
@@ -140,18 +137,22 @@ class Sessions:
 
     @property
     def total_records(self) -> int:
-        return sum(self._sizes.values())
+        return self._total
+
+    def _resize(self, name: str, size: int) -> None:
+        self._total += size - self._sizes.get(name, 0)
+        self._sizes[name] = size
 
     def _evict(self, keep: str) -> list[str]:
         """Drop least recently used sessions (never `keep`, unless it alone is over the size bound)."""
+        if len(self._stores) <= self.limit and self._total <= self.max_records:
+            return []
         dropped: list[str] = []
-        total = sum(self._sizes.values())
         for name in list(self._stores):
-            if len(self._stores) <= self.limit and total <= self.max_records:
+            if len(self._stores) <= self.limit and self._total <= self.max_records:
                 break
             if name == keep:
                 continue
-            total -= self._sizes[name]
             self._forget(name)
             dropped.append(name)
         if self._sizes.get(keep, 0) > self.max_records:
@@ -162,5 +163,6 @@ class Sessions:
     def _forget(self, name: str) -> bool:
         if self._stores.pop(name, None) is None:
             return False
-        del self._sizes[name], self._used[name]
+        self._total -= self._sizes.pop(name)
+        del self._used[name]
         return True

@@ -34,7 +34,7 @@ from .vendors import Vendor
 ADMIN_PREFIX = "/__admin"
 MAX_BODY = 64 * 1024
 SESSION_HEADER = b"x-stub-session"
-_READS = ("GET", "HEAD")
+_CREATING = ("POST", "PUT")  # the HTTP methods that create resources: a session is re-measured after them
 
 
 class Router:
@@ -159,7 +159,7 @@ class Router:
         except RuleError as exc:
             status, answer = exc.status, vendor.error(exc.message)
         await send_json(send, status, answer, extra)
-        if session is not None and method not in _READS:
+        if session is not None and method in _CREATING and status < 300:  # only these can add records
             evicted += tuple(self.sessions.measure(session))
         self.journal.record(scope, status, started, operation_id, fault, session, evicted)
 
