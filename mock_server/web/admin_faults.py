@@ -20,6 +20,8 @@ class FaultHandlers:
         return {"faults": self.faults.documents()}
 
     async def add_fault(self, body: Any) -> Any:
+        if isinstance(body, bytes | str):  # connexion hands over the raw body when it is not sent as JSON
+            return control_error("send the rule as a JSON object with Content-Type: application/json"), 415
         try:
             rule = parse_rule(body, "", self.operations)
             added = self.faults.add(rule)

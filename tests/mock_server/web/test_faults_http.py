@@ -253,6 +253,13 @@ def test_invalid_rules_are_400s(client: httpx.Client, rule: dict[str, Any]) -> N
     assert client.get("/__admin/faults").json() == {"faults": []}
 
 
+def test_a_rule_not_sent_as_json_is_a_415(client: httpx.Client) -> None:
+    rule = b'{"operation": "tursoGetCurrentUser", "status": 503}'
+    response = client.post("/__admin/faults", content=rule, headers={"content-type": "text/plain"})
+    assert response.status_code == 415
+    assert client.get("/__admin/faults").json() == {"faults": []}
+
+
 def test_seed_faults_apply_from_the_start() -> None:
     seed = demo.demo_seed() | {"faults": [{"operation": "tursoGetCurrentUser", "status": 503, "times": 1}]}
     with BackgroundStub(seed) as stub, conformance.client(stub.url) as client:
