@@ -159,6 +159,8 @@ def _check_combination(rule: FaultRule, at: _At) -> None:
         raise FaultError(f"{at('drop')}'reset' sends nothing: remove status, headers and body")
     if rule.status is None and rule.drop is None and (rule.body is not None or rule.headers) and not rule.rate_limit:
         raise FaultError(f"{at('body' if rule.body is not None else 'headers')}an answer needs a status")
+    if rule.status in (204, 205, 304) and (rule.body is not None or rule.drop is not None):
+        raise FaultError(f"{at('status')}a {rule.status} answer has no body: remove body and drop")
     if rule.seed is not None and rule.probability is None and not rule.jitter_ms:
         raise FaultError(f"{at('seed')}seeds the probability or the jitter; the rule has neither")
     if any(name == "content-length" for name, _ in rule.headers):

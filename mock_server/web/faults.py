@@ -21,6 +21,7 @@ from .http import JSON, Send
 
 Header = tuple[bytes, bytes]
 FAULT_HEADER = b"x-stub-fault"  # on every answer a fault rule gave: the rule's id
+NO_CONTENT = frozenset({204, 205, 304})  # statuses whose answers have no body
 
 
 class CannotDrop(RuntimeError):
@@ -33,10 +34,17 @@ async def send_fault(fault: Fault, error: Callable[[str], bytes], send: Send, ex
         await drop_connection(send, reset=True)
         return 0
     status = fault.status or 200
-    body = error(fault.message) if fault.body is None else document(fault.body)
     given = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in fault.headers]
-    headers: list[Header] = [] if any(n == b"content-type" for n, _ in given) else [(b"content-type", JSON)]
-    headers += [(b"content-length", str(len(body)).encode()), (FAULT_HEADER, fault.rule.encode()), *given]
+    headers: list[Header] = [(FAULT_HEADER, fault.rule.encode()), *given]
+    if status in NO_CONTENT:
+        body = b""
+        if status == 205:  # 204 and 304 carry no Content-Length at all
+            headers.append((b"content-length", b"0"))
+    else:
+        body = error(fault.message) if fault.body is None else document(fault.body)
+        if not any(n == b"content-type" for n, _ in given):
+            headers.append((b"content-type", JSON))
+        headers.append((b"content-length", str(len(body)).encode()))
     if extra:
         headers += [*extra, EXPOSE]
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -59,6 +59,8 @@ def test_the_two_documented_rules_parse_as_written() -> None:
         ({"operation": OPS[0], "status": 503, "headers": {"Content-Length": "9"}}, "content-length is set by"),
         ({"operation": OPS[0], "status": 503, "match_headers": ["x"]}, "match_headers: must be a mapping"),
         ({"operation": OPS[0], "status": 503, "id": "a b"}, "id: must be 1 to 64 letters"),
+        ({"operation": OPS[0], "status": 204, "body": {}}, "status: a 204 answer has no body"),
+        ({"operation": OPS[0], "status": 304, "drop": "truncate"}, "status: a 304 answer has no body"),
     ],
 )
 def test_invalid_rules_are_refused_naming_the_field(doc: Any, message: str) -> None:

@@ -253,6 +253,21 @@ def test_invalid_rules_are_400s(client: httpx.Client, rule: dict[str, Any]) -> N
     assert client.get("/__admin/faults").json() == {"faults": []}
 
 
+@pytest.mark.parametrize("status", [204, 205, 304])
+def test_an_answer_without_content_keeps_the_connection_usable(stub: BackgroundStub, status: int) -> None:
+    with httpx.Client(base_url=stub.url) as plain:  # 204/205/304 are not in the contract: no conformance hook
+        plain.delete("/__admin/faults")
+        assert (
+            plain.post("/__admin/faults", json={"operation": "tursoGetCurrentUser", "status": status}).status_code
+            == 201
+        )
+        for _ in range(2):  # the same keep-alive connection, twice: nothing of a body is left on it
+            response = plain.get("/v1/user", headers=OWNER)
+            assert (response.status_code, response.content) == (status, b"")
+        assert plain.delete("/__admin/faults").status_code == 200
+        assert plain.get("/v1/user", headers=OWNER).status_code == 200
+
+
 def test_a_rule_not_sent_as_json_is_a_415(client: httpx.Client) -> None:
     rule = b'{"operation": "tursoGetCurrentUser", "status": 503}'
     response = client.post("/__admin/faults", content=rule, headers={"content-type": "text/plain"})
