@@ -30,7 +30,7 @@ from .soak import SoakResult, run_soak
 STUB_ENV = ("HOST", "PORT", "SEED", "ADMIN_TOKEN", "JOURNAL_SIZE", "ACCESS_LOG")
 CONTRACT_ESTIMATE_S = 60
 REMOTE_ESTIMATE_S = 150
-STUB_PATHS, PAIRED_PATHS = 6, 3  # the scenarios driven on the stub; those also driven on bare Starlette
+STUB_PATHS, PAIRED_PATHS = 9, 3  # the scenarios driven on the stub; those also driven on bare Starlette
 STARLETTE_LABEL = "bare Starlette (uvicorn httptools+uvloop)"
 
 
@@ -136,7 +136,7 @@ def run(settings: BenchSettings, parts: frozenset[str]) -> int:
             spec = ServerSpec("prism", prism.command, settings.root, label=f"Prism {prism.version} (-v error)")
             contenders.append(Contender(spec, (r200,)))
             context["labels"]["prism"] = spec.shown
-        paired = tuple(s for s in scenarios.values() if s.paired)
+        paired = tuple(s for s in scenarios.values() if s.paired)  # plain paths only: no setup on Starlette
         contenders.append(Contender(starlette, (r200, *paired)))
         say("rounds:")
         slots = run_rounds(settings, wrk, contenders, say)

@@ -164,6 +164,8 @@ def _round_targets(res: Results, add: Callable[[bool | None, str, str], None]) -
             add(other.errors == 0, f"stub {key}: 0 errors (every response {expected})", f"{other.errors}")
     for key, sc in res.scenarios.items():
         mine = stats(res.slots, "stub", key)
+        if sc.compared_with and mine is not None:
+            add(mine.errors == 0, f"stub {key}: 0 errors (every response {sc.expected})", f"{mine.errors}")
         if not sc.paired or mine is None:
             continue
         add(mine.errors == 0, f"stub {key}: 0 errors (every response {sc.expected})", f"{mine.errors}")
@@ -324,7 +326,21 @@ def _rounds_section(res: Results) -> list[str]:
                 [sc.title, str(sc.expected), f"{x.rps:,.0f}", f"{x.p50_ms:.2f}", f"{x.p99_ms:.2f}", f"{x.errors}", vs]
             )
     head = ["path", "expected", "req/s", "p50 ms", "p99 ms", "errors", "bare Starlette req/s (stub/it)"]
-    return lines + table(head, rows)
+    return lines + table(head, rows) + _cost_lines(res)
+
+
+def _cost_lines(res: Results) -> list[str]:
+    """What a session header or a fault rule costs, against the plain path it is compared with."""
+    lines = []
+    for key, sc in res.scenarios.items():
+        mine, plain = stats(res.slots, "stub", key), stats(res.slots, "stub", sc.compared_with)
+        if sc.compared_with and mine is not None and plain is not None:
+            r = ratio(mine, plain)
+            lines.append(
+                f"- {sc.title}: {mine.rps:,.0f} req/s, {_x(r)} of {res.scenarios[sc.compared_with].title} "
+                f"({plain.rps:,.0f}); p50 {mine.p50_ms:.2f} vs {plain.p50_ms:.2f} ms"
+            )
+    return ["", "Cost of sessions and fault rules (same launch, same run):", "", *lines] if lines else []
 
 
 def _contract_section(c: ContractResult | None) -> list[str]:

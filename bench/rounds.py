@@ -8,7 +8,7 @@ from typing import Any
 
 from .load import LoadResult, run_wrk
 from .scenarios import Scenario
-from .servers import ServerSpec, launch, request
+from .servers import ServerSpec, control, launch, request
 from .settings import BenchError, BenchSettings
 
 
@@ -73,17 +73,19 @@ def run_slot(settings: BenchSettings, wrk: str, contender: Contender, round_no: 
     try:
         slot.first_answer_s = round(server.first_answer_s, 4)
         expected = {s.key: spec.expected_200 if s.key == probe.key else s.expected for s in contender.scenarios}
-        for s in contender.scenarios:
-            slot.spot_checks[s.key] = [request(server.port, s)[0]]
         load_args = {"threads": settings.threads, "connections": settings.connections}
         if settings.warmup:
             run_wrk(wrk, server.url, probe, seconds=settings.warmup, expected=expected[probe.key], **load_args)
         for s in contender.scenarios:
+            for call in s.setup:
+                control(server.port, *call)
+            slot.spot_checks[s.key] = [request(server.port, s)[0]]
             slot.loads[s.key] = run_wrk(
                 wrk, server.url, s, seconds=settings.seconds, expected=expected[s.key], **load_args
             )
-        for s in contender.scenarios:
             slot.spot_checks[s.key].append(request(server.port, s)[0])
+            for call in s.teardown:
+                control(server.port, *call)
         slot.rss_after_kib = server.rss_kib()
         slot.processes = len(server.pids())
         if server.proc.poll() is not None:

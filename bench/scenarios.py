@@ -12,6 +12,8 @@ import yaml
 from .settings import BenchError
 
 NOBODY = "bench-nobody"  # a Turso username the demo seed does not have
+SESSION = ("x-stub-session", "bench")
+FAULT_HEADER = ("x-bench-fault", "on")
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,10 @@ class Scenario:
     expected: int  # the status every response must have; anything else is an error
     body: str = ""  # a JSON request body
     paired: bool = False  # also driven on bare Starlette, which has a route answering the same way (baseline.py)
+    compared_with: str = ""  # the key of the plain scenario this one's cost is reported against
+    # control API calls (method, path, JSON body) made before this scenario's spot checks and load, and after
+    setup: tuple[tuple[str, str, str], ...] = ()
+    teardown: tuple[tuple[str, str, str], ...] = ()
 
 
 def read_demo(seed: Path) -> dict[str, str]:
@@ -52,6 +58,13 @@ def build_scenarios(demo: dict[str, str]) -> dict[str, Scenario]:
 
     def recoup(org: str) -> str:
         return "/api/organizations/members?" + urlencode({"organization_id": org, "account_id": member})
+
+    def fault_rule(**rule: object) -> tuple[tuple[str, str, str], ...]:
+        selected = {"operation": "recoupRemoveOrganizationMember", "match_headers": dict([FAULT_HEADER])}
+        return (("POST", "/__admin/faults", json.dumps(selected | rule)),)
+
+    clear_faults = (("DELETE", "/__admin/faults", ""),)
+    removal = recoup(demo["RECOUP_ORG_ID"])
 
     return {
         s.key: s
@@ -95,6 +108,39 @@ def build_scenarios(demo: dict[str, str]) -> dict[str, Scenario]:
                 200,
                 body=recoup_add,
                 paired=True,
+            ),
+            # What sessions and fault rules cost, against the plain Recoup 200 path (no rule, no session header).
+            Scenario(
+                "recoup_200_session",
+                "Recoup 200 (removal) in a session (X-Stub-Session)",
+                "DELETE",
+                removal,
+                (*recoup_key, SESSION),
+                200,
+                compared_with="recoup_200",
+            ),
+            # A rule on the same operation that this request's headers do not select: matched by operation, not fired.
+            Scenario(
+                "recoup_200_fault_rule",
+                "Recoup 200 (removal), a fault rule on it not selecting it",
+                "DELETE",
+                removal,
+                recoup_key,
+                200,
+                compared_with="recoup_200",
+                setup=fault_rule(status=503),
+                teardown=clear_faults,
+            ),
+            Scenario(
+                "recoup_503_fault",
+                "Recoup removal answered by a fault rule (503, no delay)",
+                "DELETE",
+                removal,
+                (*recoup_key, FAULT_HEADER),
+                503,
+                compared_with="recoup_200",
+                setup=fault_rule(status=503, times=10**12),
+                teardown=clear_faults,
             ),
         )
     }

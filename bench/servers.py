@@ -95,6 +95,20 @@ def request(port: int, scenario: Scenario, timeout: float = 5.0) -> tuple[int, b
         conn.close()
 
 
+def control(port: int, method: str, path: str, body: str) -> None:
+    """One control API call a scenario needs (e.g. adding a fault rule); anything but a 2xx stops the slot."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=5)
+    try:
+        headers = {"content-type": "application/json"} if body else {}
+        conn.request(method, path, body=body.encode() or None, headers=headers)
+        response = conn.getresponse()
+        answer = response.read()
+    finally:
+        conn.close()
+    if not 200 <= response.status < 300:
+        raise BenchError(f"{method} {path} answered {response.status}: {answer[:200]!r}")
+
+
 def launch(spec: ServerSpec, probe: Scenario) -> Server:
     """Start the server and poll (every millisecond) with `probe` until it answers; the wait is first_answer_s."""
     port = free_port()

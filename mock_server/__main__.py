@@ -17,14 +17,24 @@ from .settings import Settings, parse_settings
 def serve(settings: Settings) -> None:
     import uvicorn
 
+    from .core.faults import FaultError
     from .web.app import create_app
     from .web.routes import RouteError
 
     try:
         store = Store(load_seed_file(settings.seed))
-        app = create_app(store, admin_token=settings.admin_token, journal_size=settings.journal_size)
+        app = create_app(
+            store,
+            admin_token=settings.admin_token,
+            journal_size=settings.journal_size,
+            cors=settings.cors,
+            max_sessions=settings.max_sessions,
+            session_records=settings.session_records,
+        )
     except (SeedError, RouteError) as exc:
         raise SystemExit(f"error: {exc}") from None
+    except FaultError as exc:
+        raise SystemExit(f"error: seed file {settings.seed}: {exc}") from None
     sock = bind(settings.host, settings.port)
     config = uvicorn_config(app, access_log=settings.access_log)
     server = uvicorn.Server(config)

@@ -31,11 +31,22 @@ class BackgroundStub:
         journal_size: int = 1000,
         host: str = "127.0.0.1",
         wrap: Callable[[ASGIApp], ASGIApp] | None = None,
+        cors: bool = True,
+        max_sessions: int = 64,
+        session_records: int = 1_000_000,
     ) -> None:
         """`wrap` puts an ASGI layer around the app, e.g. a deliberately broken behaviour in tests."""
         doc = seed if isinstance(seed, dict) else load_seed_file(seed)
         self.store = Store(doc)
-        self.app: ASGIApp = create_app(self.store, admin_token=admin_token, journal_size=journal_size)
+        self.router = create_app(
+            self.store,
+            admin_token=admin_token,
+            journal_size=journal_size,
+            cors=cors,
+            max_sessions=max_sessions,
+            session_records=session_records,
+        )
+        self.app: ASGIApp = self.router
         if wrap is not None:
             self.app = wrap(self.app)
         self._sock = bind(host, 0)

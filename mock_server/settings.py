@@ -21,6 +21,9 @@ environment variables (a flag wins over its variable):
                 loopback included; unset, the control API answers loopback callers only
   JOURNAL_SIZE  how many recent requests the journal keeps (--journal-size); default 1000
   ACCESS_LOG    1: one line per request (--access-log); costs throughput
+  CORS          0: no CORS headers and no preflight answers (--no-cors); default on
+  SESSIONS      how many X-Stub-Session sessions are kept (--sessions); default 64
+  SESSION_RECORDS  records all sessions may hold together (--session-records); default 1000000
 """
 
 
@@ -32,10 +35,14 @@ class Settings:
     admin_token: str | None = None
     journal_size: int = 1000
     access_log: bool = False
+    cors: bool = True
+    max_sessions: int = 64
+    session_records: int = 1_000_000
 
 
 def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
-    """Flags win over environment variables (HOST, PORT, SEED, ADMIN_TOKEN, JOURNAL_SIZE, ACCESS_LOG)."""
+    """Flags win over environment variables (HOST, PORT, SEED, ADMIN_TOKEN, JOURNAL_SIZE, ACCESS_LOG, CORS,
+    SESSIONS, SESSION_RECORDS)."""
     p = _Parser(
         prog="python -m mock_server",
         description="Run the Recoup + Turso stub.",
@@ -57,6 +64,25 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         default=env.get("ACCESS_LOG", "") not in ("", "0"),
         help="print one line per request (ACCESS_LOG=1); costs throughput",
     )
+    p.add_argument(
+        "--no-cors",
+        dest="cors",
+        action="store_false",
+        default=env.get("CORS", "1") not in ("0", "false", "no", "off"),
+        help="answer no CORS preflights and send no Access-Control-Allow-Origin (CORS=0)",
+    )
+    p.add_argument(
+        "--sessions",
+        type=_positive,
+        default=env.get("SESSIONS") or "64",
+        help="how many X-Stub-Session states are kept; the least recently used is dropped first (SESSIONS)",
+    )
+    p.add_argument(
+        "--session-records",
+        type=_positive,
+        default=env.get("SESSION_RECORDS") or "1000000",
+        help="records (accounts, users, organizations, memberships) all sessions may hold together (SESSION_RECORDS)",
+    )
     a = p.parse_args(list(argv))
     return Settings(
         host=a.host,
@@ -65,6 +91,9 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         admin_token=env.get("ADMIN_TOKEN") or None,
         journal_size=a.journal_size,
         access_log=a.access_log,
+        cors=a.cors,
+        max_sessions=a.sessions,
+        session_records=a.session_records,
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 import yaml
 
 from .credentials import MASKED
+from .faults import FaultError, parse_rules
 from .state import (
     TURSO_ROLES,
     RecoupAccount,
@@ -148,7 +149,7 @@ def build_state(doc: Any, *, strict: bool = True) -> State:
     `GET /__admin/state` shows) may be any state the stub reaches, e.g. one where the disposable member
     was removed, so it is checked without them.
     """
-    root = _mapping(doc, "the seed", {"recoup", "turso", "demo"})
+    root = _mapping(doc, "the seed", {"recoup", "turso", "demo", "faults"})
     state = State()
     references: list[tuple[str, str, str]] = []  # (where, vendor, account id or username)
     _build_recoup(state, _mapping(root.get("recoup", {}), "recoup", {"accounts", "organizations"}), references)
@@ -157,6 +158,10 @@ def build_state(doc: Any, *, strict: bool = True) -> State:
     state.demo = {k: _text(v, f"demo.{k}") for k, v in demo.items()}
     _check_references(state, references)
     _check_demo(state, strict=strict)
+    try:  # the rules' shape; their operations are checked against the specs when the app is built
+        parse_rules(root.get("faults"), "faults")
+    except FaultError as exc:
+        raise SeedError(str(exc)) from None
     return state
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +42,11 @@ class AdminHandlers:
         self.store.reset()
         return {"status": "reset"}
 
-    async def get_journal(self, limit: int | None = None) -> dict[str, Any]:
-        return {"total": self.journal.total, "size": self.journal.size, "requests": self.journal.entries(limit)}
+    async def get_journal(
+        self, limit: int | None = None, operation: str | None = None, status: int | None = None
+    ) -> dict[str, Any]:
+        entries = self.journal.entries(limit, operation=operation, status=status)
+        return {"total": self.journal.total, "size": self.journal.size, "requests": entries}
 
     async def clear_journal(self) -> dict[str, str]:
         self.journal.clear()
@@ -132,13 +135,20 @@ def _error_handler(allowed: dict[str, str]) -> Callable[[ConnexionRequest, Excep
     return problem
 
 
-def create_admin_app(spec: Path, store: Store, journal: Journal) -> connexion.AsyncApp:
+def create_admin_app(
+    spec: Path,
+    store: Store,
+    journal: Journal,
+    extra: Callable[[AdminHandlers, StateHandlers], Sequence[object]] | None = None,
+) -> connexion.AsyncApp:
+    """`extra(handlers, state)`: further handler objects (given the shared ones), searched first."""
     # specs/admin.yaml declares the admin token (so the docs page offers Authorize); the router's guard
     # checks it before connexion sees the request, so connexion has no token function to call and
     # would warn once per operation that it cannot check one.
     logging.getLogger("connexion.security").setLevel(logging.ERROR)
     app = connexion.AsyncApp(__name__, swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=False))
-    resolver = _BoundResolver(AdminHandlers(store, journal), StateHandlers(store))
+    handlers, state = AdminHandlers(store, journal), StateHandlers(store)
+    resolver = _BoundResolver(*(extra(handlers, state) if extra is not None else ()), handlers, state)
     app.add_api(spec, base_path="", resolver=resolver, strict_validation=True)
     problem = _error_handler(_allowed_methods(spec))
     app.add_error_handler(ProblemException, problem)

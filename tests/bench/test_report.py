@@ -629,3 +629,34 @@ def test_the_path_table_shows_the_starlette_figure_beside_the_stub() -> None:
     res = with_lifecycle_paths(passing(), 9_500.0, 10_000.0)
     text = report.render(res, report.targets(res))
     assert "| Turso 200 (list members)" in text and "10,000 (0.95x)" in text
+
+
+COSTED = ("recoup_200_session", "recoup_200_fault_rule", "recoup_503_fault")
+
+
+def test_the_session_and_fault_rows_are_compared_with_the_plain_path() -> None:
+    assert [k for k, s in SCENARIOS.items() if s.compared_with] == list(COSTED)
+    assert ("x-stub-session", "bench") in SCENARIOS["recoup_200_session"].headers
+    rule = json.loads(SCENARIOS["recoup_503_fault"].setup[0][2])
+    assert (rule["operation"], rule["status"], rule["match_headers"]) == (
+        "recoupRemoveOrganizationMember",
+        503,
+        {"x-bench-fault": "on"},
+    )
+    assert ("x-bench-fault", "on") in SCENARIOS["recoup_503_fault"].headers
+    assert ("x-bench-fault", "on") not in SCENARIOS["recoup_200_fault_rule"].headers  # the rule never selects it
+    assert all(SCENARIOS[k].teardown == (("DELETE", "/__admin/faults", ""),) for k in COSTED[1:])
+
+
+def test_the_cost_lines_give_each_row_against_the_plain_path() -> None:
+    res = passing()
+    for s in res.slots:
+        if s.server == "stub":
+            s.loads["recoup_200_session"] = load(s.loads["recoup_200"].rps * 0.9)
+            s.loads["recoup_503_fault"] = load(s.loads["recoup_200"].rps * 1.1, expected=503, wrong=s.round == 2)
+    text = report.render(res, report.targets(res))
+    assert "- Recoup 200 (removal) in a session (X-Stub-Session): 9,900 req/s, 0.90x of Recoup 200 (removal)" in text
+    assert "Recoup removal answered by a fault rule (503, no delay): 12,100 req/s, 1.10x" in text
+    found = verdicts(res)
+    assert found["stub recoup_200_session: 0 errors (every response 200)"].verdict == "PASS"
+    assert found["stub recoup_503_fault: 0 errors (every response 503)"].verdict == "FAIL"

@@ -221,6 +221,26 @@ def test_an_invalid_seed_is_one_line_naming_the_location(tmp_path: Path) -> None
     assert line == f"error: seed file {seed}, line 3: recoup.accounts[0].id: 'not-a-uuid' is not a hyphenated UUID"
 
 
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        (
+            "  - {operation: tursoRemoveOrganizationMember, status: 503, times: 0}",
+            "faults[0].times: must be a whole number from 1 to",
+        ),
+        (
+            "  - {operation: tursoRemoveOrganizationMember, delay_ms: 5}\n  - {operation: removeMember, status: 503}",
+            "faults[1].operation: unknown operation 'removeMember'; known: recoupAddOrganizationMember, ",
+        ),
+    ],
+)
+def test_invalid_seed_faults_are_one_line_naming_the_rule(tmp_path: Path, rules: str, message: str) -> None:
+    seed = tmp_path / "faults.yaml"
+    seed.write_text(f"recoup: {{}}\nfaults:\n{rules}\n", encoding="utf-8")
+    line = one_line_error(run("--seed", str(seed), "--port", "0"))
+    assert line.startswith(f"error: seed file {seed}: {message}")
+
+
 def test_a_port_in_use_is_one_line() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

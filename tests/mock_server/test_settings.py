@@ -56,3 +56,16 @@ def test_a_bad_setting_is_one_line_and_exit_2(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith(message)
+
+
+def test_cors_is_on_unless_turned_off() -> None:
+    assert parse_settings([], {}).cors is True
+    assert parse_settings(["--no-cors"], {}).cors is False
+    assert parse_settings([], {"CORS": "0"}).cors is False
+    assert parse_settings([], {"CORS": "1"}).cors is True
+
+
+def test_session_bounds() -> None:
+    assert (parse_settings([], {}).max_sessions, parse_settings([], {}).session_records) == (64, 1_000_000)
+    settings = parse_settings(["--sessions", "8"], {"SESSION_RECORDS": "500"})
+    assert (settings.max_sessions, settings.session_records) == (8, 500)

@@ -4,8 +4,8 @@
 also proves that the stub's answers conform: a documented status must match the response schema
 of that status in specs/recoup.yaml, specs/turso.yaml or specs/admin.yaml; an undocumented one
 (404, 405, ...) must still be JSON in the error shape of whoever owns the path. No answer may be a
-5xx, HTML (outside /docs/) or problem+json, and every JSON body ends with a newline (so a terminal
-prompt after `curl -s` starts on its own line).
+5xx (unless a fault rule gave it, as its X-Stub-Fault header says), HTML (outside /docs/) or problem+json,
+and every JSON body ends with a newline (so a terminal prompt after `curl -s` starts on its own line).
 """
 
 from __future__ import annotations
@@ -101,7 +101,8 @@ def check_response(response: httpx.Response) -> None:
     # the raw path: a %2F inside a segment must not look like a separator
     path = request.url.raw_path.decode("latin-1").split("?", 1)[0]
     where = f"{method} {request.url.raw_path.decode('latin-1')} -> {response.status_code}"
-    assert response.status_code < 500, f"{where}: a server error: {response.text[:300]}"
+    injected = "x-stub-fault" in response.headers  # an answer a fault rule gave: a 5xx on purpose
+    assert response.status_code < 500 or injected, f"{where}: a server error: {response.text[:300]}"
     content_type = response.headers.get("content-type", "")
     assert "problem+json" not in content_type, f"{where}: problem+json"
     vendor, template = owner(path)
@@ -112,6 +113,9 @@ def check_response(response: httpx.Response) -> None:
             assert allow == documented_methods(vendor, template), f"{where}: Allow {allow} is not what the spec has"
     if vendor == "site" and path.startswith("/docs") and response.status_code == 200:
         return  # the docs pages: HTML, JavaScript, CSS
+    if response.status_code == 204:  # a CORS preflight answer
+        assert not response.content, f"{where}: a 204 with a body"
+        return
     if 300 <= response.status_code < 400:
         assert not response.content, f"{where}: a redirect with a body"
         return

@@ -20,7 +20,8 @@ def stub() -> Iterator[BackgroundStub]:
 
 @pytest.fixture
 def client(stub: BackgroundStub) -> Iterator[httpx.Client]:
-    """A client of the session stub, which starts from the demo seed with an empty journal.
+    """A client of the session stub, which starts from the demo seed with an empty journal, no fault rules and
+    no sessions.
 
     Every response it receives is checked against the specs (see conformance.py).
     """
@@ -29,4 +30,6 @@ def client(stub: BackgroundStub) -> Iterator[httpx.Client]:
         stub.store.delete_snapshot(snapshot.name)
     with conformance.client(stub.url) as http:
         assert http.delete("/__admin/journal").status_code == 200
+        assert http.delete("/__admin/faults").status_code == 200
+        assert http.delete("/__admin/sessions").status_code == 200
         yield http

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
+from mock_server.core.faults import Fault
 from mock_server.web.http import Scope
 from mock_server.web.journal import MAX_TEXT, Journal
 
@@ -49,8 +51,37 @@ def test_long_paths_and_queries_are_cut() -> None:
     assert len(entry["path"]) == MAX_TEXT and len(entry["query"]) == MAX_TEXT
 
 
-def test_clear_empties_the_entries_but_keeps_the_count() -> None:
+def test_clear_empties_the_entries_and_resets_the_count() -> None:
     journal = Journal(10)
     journal.record(scope(), 200)
+    journal.record(scope(), 404)
     journal.clear()
-    assert journal.entries() == [] and journal.total == 1
+    assert journal.entries() == [] and journal.total == 0
+    journal.record(scope(), 200)
+    assert journal.total == 1
+
+
+def test_entries_filter_by_operation_and_status_then_limit() -> None:
+    journal = Journal(10)
+    for i, (op, status) in enumerate([("a", 200), ("b", 200), ("a", 404), ("a", 200), (None, 404)]):
+        journal.record(scope(f"/{i}"), status, operation=op)
+    assert [e["path"] for e in journal.entries(operation="a")] == ["/3", "/2", "/0"]
+    assert [e["path"] for e in journal.entries(status=404)] == ["/4", "/2"]
+    assert [e["path"] for e in journal.entries(operation="a", status=200)] == ["/3", "/0"]
+    assert [e["path"] for e in journal.entries(1, operation="a", status=200)] == ["/3"]
+    assert journal.entries(operation="c") == []
+
+
+def test_an_entry_has_its_latency_operation_fault_and_session() -> None:
+    journal = Journal(10)
+    started = time.perf_counter() - 0.25
+    fault = Fault("f7", 0.0, 503, message="m")
+    journal.record(scope(), 503, started, "tursoRemoveOrganizationMember", fault, "w1", ("old",))
+    entry = journal.entries()[0]
+    assert entry["latency_ms"] >= 250
+    assert entry["operation"] == "tursoRemoveOrganizationMember"
+    assert entry["fault"] == {"rule": "f7", "applied": "status 503"}
+    assert entry["session"] == "w1" and entry["evicted_sessions"] == ["old"]
+    journal.record(scope(), 200)
+    plain = journal.entries()[0]
+    assert not {"operation", "fault", "session", "evicted_sessions"} & set(plain)
