@@ -36,11 +36,13 @@ class Fault:
 
 
 def _is_recoup(request: Request) -> bool:
-    return request.path == recoup.PATH
+    """The request is a Recoup removal (the remove-operation faults touch nothing else)."""
+    return request.path == recoup.PATH and request.method == "DELETE"
 
 
 def _is_turso(request: Request) -> bool:
-    return turso.target(request.path) is not None
+    """The request is a Turso removal (the remove-operation faults touch nothing else)."""
+    return turso.target(request.path) is not None and request.method == "DELETE"
 
 
 def _org(request: Request) -> str:
@@ -184,7 +186,7 @@ def _recoup_unknown_org_allowed(request: Request, answer: Answer, world: World) 
 
 def _recoup_foreign_allowed(request: Request, answer: Answer, world: World) -> Answer:
     if _is_recoup(request) and answer.status == 403 and _org(request) in world.recoup.organizations:
-        world.recoup.organizations[_org(request)].discard(_account(request))
+        world.recoup.organizations[_org(request)].pop(_account(request), None)
         return Answer(200, recoup.success())
     return answer
 
@@ -206,7 +208,7 @@ def _recoup_repeat_404(request: Request, answer: Answer, world: World) -> Answer
 
 
 def _recoup_member_403(request: Request, world: World) -> Request | Answer:
-    members = world.recoup.organizations.get(_org(request), set())
+    members = world.recoup.organizations.get(_org(request), {})
     if _is_recoup(request) and _recoup_authenticated(request, world) and _account(request) in members:
         return Answer(403, recoup.error("Caller is not a member of the organization"))
     return request

@@ -40,6 +40,9 @@ EVERYTHING = Variant(
     latency_ms=(0.5, 2.5),
     rate_limit=RateLimit(quota=100),
     wording="alternate",
+    newest_first=True,
+    ids="time-ordered",
+    side_org=True,
 )
 
 CORRECT: dict[str, Member] = {
@@ -67,6 +70,14 @@ CORRECT: dict[str, Member] = {
     "other-wording": Member(
         "its own error texts for every error; the Turso 404 still names the user and the organization",
         Variant(wording="alternate"),
+    ),
+    "member-order": Member(
+        "member and organization lists in reverse joining order (newest first)", Variant(newest_first=True)
+    ),
+    "other-ids": Member(
+        "time-ordered (version 7) membership ids; the disposable Recoup account also shares a second "
+        "organization with the caller, so its organizations stay readable after its removal",
+        Variant(ids="time-ordered", side_org=True),
     ),
     "everything-at-once": Member("all the differences above together, under /edge/recoup-turso", EVERYTHING),
     "starlette": Member(

@@ -44,7 +44,7 @@ class ZooHandler(BaseHTTPRequestHandler):
 
     def handle_any(self) -> None:
         deployment = self.server.deployment
-        self._drain()
+        body = self._body()
         parts = urlsplit(self.path)
         path = parts.path
         base = deployment.variant.base_path
@@ -55,7 +55,7 @@ class ZooHandler(BaseHTTPRequestHandler):
         for name, value in self.headers.items():
             headers[name.lower()] = (*headers.get(name.lower(), ()), value)
         query = tuple(parse_qsl(parts.query, keep_blank_values=True))
-        request = Request(self.command, path[len(base) :] or "/", query, headers, self.client_address[0])
+        request = Request(self.command, path[len(base) :] or "/", query, headers, self.client_address[0], body)
         answer = deployment.handle(request)
         wait = deployment.delay()
         if wait:
@@ -64,10 +64,9 @@ class ZooHandler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = handle_any
 
-    def _drain(self) -> None:
+    def _body(self) -> bytes:
         length = self.headers.get("Content-Length")
-        if length and length.isdigit():
-            self.rfile.read(int(length))
+        return self.rfile.read(int(length)) if length and length.isdigit() else b""
 
     def _write(self, answer: Answer) -> None:
         deployment = self.server.deployment
