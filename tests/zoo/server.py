@@ -64,6 +64,11 @@ class ZooHandler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = handle_any
 
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("do_"):  # any other method (TRACE, QUERY, ...) gets the vendor's 404 or 405 too
+            return self.handle_any
+        raise AttributeError(name)
+
     def _body(self) -> bytes:
         length = self.headers.get("Content-Length")
         return self.rfile.read(int(length)) if length and length.isdigit() else b""

@@ -30,7 +30,7 @@ from .world import World
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 UUID_SHAPE = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+$")
-ROLES = {"admin", "member", "viewer"}
+ROLES = ("admin", "member", "viewer")  # a tuple: `in` must not hash what a body holds
 TURSO_ROUTE = re.compile(r"^/v1/organizations/([^/]+)(?:/(members)(?:/([^/]+))?)?$")
 
 
