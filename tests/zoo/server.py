@@ -20,7 +20,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .deployment import Deployment
 from .exchange import Answer, Request
-from .variant import header_name
+from .variant import Quotas, header_name
+from .world import World
 
 CHUNK = 16  # bytes per chunk of a chunked body: small, so every body is several chunks
 
@@ -115,6 +116,14 @@ class Served:
     url: str  # the base URL to give the suite
     deployment: Deployment | None  # None for the standard library's file server
     environment: dict[str, str] = field(default_factory=dict)
+    world: World | None = None  # the state it serves (None for the file server)
+
+    def reset(self) -> None:
+        """Back to a fresh world (in place: the server keeps serving the same objects) and fresh quotas."""
+        assert self.world is not None
+        self.world.reset()
+        if self.deployment is not None and self.deployment.quotas is not None:
+            self.deployment.quotas = Quotas(self.deployment.quotas.limit)
 
 
 class QuietFileHandler(SimpleHTTPRequestHandler):
@@ -126,7 +135,7 @@ class QuietFileHandler(SimpleHTTPRequestHandler):
 def serve_stdlib(deployment: Deployment) -> Iterator[Served]:
     with ZooHTTPServer(deployment) as httpd, _running(httpd):
         url = f"http://127.0.0.1:{httpd.server_address[1]}{deployment.variant.base_path}"
-        yield Served(url, deployment, deployment.world.environment())
+        yield Served(url, deployment, deployment.world.environment(), deployment.world)
 
 
 @contextmanager

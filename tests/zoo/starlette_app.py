@@ -306,7 +306,7 @@ def serve_starlette(world: World) -> Iterator[Served]:
         time.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield Served(f"http://127.0.0.1:{port}", None, world.environment())
+        yield Served(f"http://127.0.0.1:{port}", None, world.environment(), world)
     finally:
         server.should_exit = True
         thread.join(5)

@@ -53,8 +53,17 @@ class TursoWorld:
 class World:
     recoup: RecoupWorld
     turso: TursoWorld
+    side_org: bool = False  # see `fresh_world`
     memory: set[tuple[str, ...]] = field(default_factory=set)  # what a stateful fault remembers
     recall: dict[tuple[str, ...], str] = field(default_factory=dict)  # what a stateful fault remembers, by key
+
+    def reset(self) -> None:
+        """Back to the fresh world, in place (whoever holds `recoup` or `turso` sees the fresh state)."""
+        fresh = fresh_world(self.side_org)
+        self.recoup.__dict__.update(fresh.recoup.__dict__)
+        self.turso.__dict__.update(fresh.turso.__dict__)
+        self.memory.clear()
+        self.recall.clear()
 
     def environment(self) -> dict[str, str]:
         """The target variables the contract suite reads, for this world."""
@@ -115,4 +124,4 @@ def fresh_world(side_org: bool = False) -> World:
             TURSO_OTHER_ORG: {"stranger": "owner"},
         },
     )
-    return World(recoup, turso)
+    return World(recoup, turso, side_org)
