@@ -4,6 +4,7 @@ and every answer's body valid against its spec schema (`contract.py`, jsonschema
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -209,3 +210,18 @@ def test_turso_lifecycle(walk: Walk) -> None:
         == "member"
     )
     assert not walk.problems, "\n".join(walk.problems)
+
+
+@pytest.mark.parametrize("name", ["plain", "starlette"])
+def test_simultaneous_adds_of_one_user(name: str) -> None:
+    """One state under concurrency: N adds of one user at once give one 200 (Turso) and N-1 409s; N Recoup adds
+    of one account give one membership id."""
+    with serve(CORRECT[name]) as served, ThreadPoolExecutor(max_workers=8) as pool:
+        body = {"username": TURSO_OUTSIDERS[0], "role": "viewer"}
+        turso_statuses = sorted(
+            pool.map(lambda _: call(served, "POST", turso_members(TURSO_ORG), OWNER, body)[0], range(8))
+        )
+        add = {"organizationId": HOME_ORG, "accountId": NEWCOMER}
+        ids = set(pool.map(lambda _: call(served, "POST", MEMBERS, KEY, add)[1]["id"], range(8)))
+    assert turso_statuses == [200] + [409] * 7
+    assert len(ids) == 1
