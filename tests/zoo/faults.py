@@ -6,11 +6,14 @@ change the answer. Each fault is deterministic on common inputs, so a short run 
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from . import recoup, turso
-from .exchange import Answer, Request
+from .exchange import Answer, Request, json_body
 from .world import World
 
 Before = Callable[[Request, World], Request | Answer]
@@ -36,11 +39,13 @@ class Fault:
 
 
 def _is_recoup(request: Request) -> bool:
-    return request.path == recoup.PATH
+    """The request is a Recoup removal (the remove-operation faults touch nothing else)."""
+    return request.path == recoup.PATH and request.method == "DELETE"
 
 
 def _is_turso(request: Request) -> bool:
-    return turso.target(request.path) is not None
+    """The request is a Turso removal (the remove-operation faults touch nothing else)."""
+    return turso.target(request.path) is not None and request.method == "DELETE"
 
 
 def _org(request: Request) -> str:
@@ -184,7 +189,7 @@ def _recoup_unknown_org_allowed(request: Request, answer: Answer, world: World) 
 
 def _recoup_foreign_allowed(request: Request, answer: Answer, world: World) -> Answer:
     if _is_recoup(request) and answer.status == 403 and _org(request) in world.recoup.organizations:
-        world.recoup.organizations[_org(request)].discard(_account(request))
+        world.recoup.organizations[_org(request)].pop(_account(request), None)
         return Answer(200, recoup.success())
     return answer
 
@@ -206,7 +211,7 @@ def _recoup_repeat_404(request: Request, answer: Answer, world: World) -> Answer
 
 
 def _recoup_member_403(request: Request, world: World) -> Request | Answer:
-    members = world.recoup.organizations.get(_org(request), set())
+    members = world.recoup.organizations.get(_org(request), {})
     if _is_recoup(request) and _recoup_authenticated(request, world) and _account(request) in members:
         return Answer(403, recoup.error("Caller is not a member of the organization"))
     return request
@@ -320,6 +325,285 @@ def _turso_empty_200(request: Request, answer: Answer, world: World) -> Answer:
     return answer.but(body=b"") if _is_turso(request) and answer.status == 200 else answer
 
 
+# The lifecycle operations: helpers.
+
+
+def _turso_shape(request: Request, method: str, length: int) -> list[str] | None:
+    """The decoded segments after /v1/ of a members-family request with this method and length, or None."""
+    parts = turso.segments(request.path)
+    if request.method != method or parts is None or len(parts) != length or parts[0] != "organizations":
+        return None
+    return parts if length == 2 or parts[2] == "members" else None
+
+
+def _json(request: Request) -> Any:
+    ok, body = json_body(request)
+    return body if ok else None
+
+
+def _with_json(request: Request, body: Any) -> Request:
+    return replace(request, body=json.dumps(body).encode())
+
+
+# Turso lifecycle.
+
+
+def _turso_validate_anonymous(request: Request, world: World) -> Request | Answer:
+    if request.path == "/v1/auth/validate" and not request.values("authorization"):
+        return Answer(200, {"exp": -1})
+    return request
+
+
+def _turso_list_hides_members(request: Request, answer: Answer, world: World) -> Answer:
+    if _turso_shape(request, "GET", 3) and answer.status == 200:
+        return answer.but(body={"members": [m for m in answer.body["members"] if m["role"] != "member"]})
+    return answer
+
+
+def _turso_retrieve_says_viewer(request: Request, answer: Answer, world: World) -> Answer:
+    if _turso_shape(request, "GET", 4) and answer.status == 200 and answer.body["member"]["role"] != "owner":
+        return answer.but(body={"member": {**answer.body["member"], "role": "viewer"}})
+    return answer
+
+
+def _turso_retrieve_phantom(request: Request, answer: Answer, world: World) -> Answer:
+    parts = _turso_shape(request, "GET", 4)
+    if parts and answer.effect == "not a member":
+        return Answer(200, {"member": {"username": parts[3], "role": "viewer"}})
+    return answer
+
+
+def _turso_add_existing_200(request: Request, answer: Answer, world: World) -> Answer:
+    if _turso_shape(request, "POST", 3) and answer.effect == "already a member":
+        body = _json(request)
+        return Answer(200, {"member": body["username"], "role": body.get("role", "member")})
+    return answer
+
+
+def _turso_add_unknown_200(request: Request, answer: Answer, world: World) -> Answer:
+    parts = _turso_shape(request, "POST", 3)
+    if parts and answer.effect == "unknown user":
+        body = _json(request)
+        world.turso.organizations[parts[1]][body["username"]] = body.get("role", "member")
+        return Answer(200, {"member": body["username"], "role": body.get("role", "member")})
+    return answer
+
+
+def _turso_add_any_role(request: Request, world: World) -> Request | Answer:
+    body = _json(request)
+    if not _turso_shape(request, "POST", 3) or not isinstance(body, dict):
+        return request
+    if body.get("role", "member") not in turso.ASSIGNABLE:
+        return _with_json(request, {**body, "role": "member"})
+    return request
+
+
+def _turso_update_not_persisted(request: Request, world: World) -> Request | Answer:
+    parts = _turso_shape(request, "PATCH", 4)
+    roles = world.turso.organizations.get(parts[1], {}) if parts else {}
+    if parts and parts[3] in roles:
+        world.recall[("turso role", parts[1], parts[3])] = roles[parts[3]]
+    return request
+
+
+def _turso_update_not_persisted_after(request: Request, answer: Answer, world: World) -> Answer:
+    parts = _turso_shape(request, "PATCH", 4)
+    if parts and answer.effect == "updated":
+        world.turso.organizations[parts[1]][parts[3]] = world.recall.pop(("turso role", parts[1], parts[3]))
+    return answer
+
+
+def _turso_update_phantom(request: Request, answer: Answer, world: World) -> Answer:
+    parts = _turso_shape(request, "PATCH", 4)
+    if parts and answer.effect == "not a member":
+        return Answer(200, {"member": {"username": parts[3], "role": _json(request)["role"]}})
+    return answer
+
+
+def _turso_list_stale(request: Request, answer: Answer, world: World) -> Answer:
+    removed = turso.target(request.path)
+    if removed and request.method == "DELETE" and answer.effect == "removed":
+        world.recall[("turso listed", *removed)] = "member"
+    added = _turso_shape(request, "POST", 3)
+    if added and answer.effect == "added":
+        world.recall.pop(("turso listed", added[1], answer.body["member"]), None)
+    listing = _turso_shape(request, "GET", 3)
+    if listing and answer.status == 200:
+        gone = [key[2] for key in world.recall if key[:2] == ("turso listed", listing[1])]
+        stale = [turso.member_object(world.turso, name, "member") for name in gone]
+        return answer.but(body={"members": answer.body["members"] + stale})
+    return answer
+
+
+def _turso_removal_takes_neighbour(request: Request, answer: Answer, world: World) -> Answer:
+    parts = turso.target(request.path)
+    if parts and request.method == "DELETE" and answer.effect == "removed":
+        roles = world.turso.organizations[parts[0]]
+        neighbour = next((name for name, role in roles.items() if role == "member"), None)
+        if neighbour is not None:
+            del roles[neighbour]
+    return answer
+
+
+def _turso_add_ignores_role(request: Request, answer: Answer, world: World) -> Answer:
+    parts = _turso_shape(request, "POST", 3)
+    if parts and answer.effect == "added":
+        world.turso.organizations[parts[1]][answer.body["member"]] = "viewer"
+    return answer
+
+
+def _turso_viewer_may_remove(request: Request, world: World) -> Request | Answer:
+    parts = turso.target(request.path)
+    who = turso.user(world.turso, request)
+    if parts and request.method == "DELETE" and who in world.turso.organizations.get(parts[0], {}):
+        return request.with_headers(authorization=f"Bearer {_turso_token(world)}")
+    return request
+
+
+def _turso_remember_role(request: Request, world: World) -> Request | Answer:
+    parts = turso.target(request.path)
+    role = world.turso.organizations.get(parts[0], {}).get(parts[1]) if parts else None
+    if parts and request.method == "DELETE" and role is not None:
+        world.recall[("turso role at removal", *parts)] = role
+    return request
+
+
+def _turso_readd_keeps_old_role(request: Request, answer: Answer, world: World) -> Answer:
+    shape = _turso_shape(request, "POST", 3)
+    if shape and answer.effect == "added":
+        old = world.recall.pop(("turso role at removal", shape[1], answer.body["member"]), None)
+        if old is not None:  # the add answers the requested role, and stores the one it had
+            world.turso.organizations[shape[1]][answer.body["member"]] = old
+    return answer
+
+
+def _turso_members_without_username(request: Request, answer: Answer, world: World) -> Answer:
+    if _turso_shape(request, "GET", 3) and answer.status == 200:
+        rows = [{"name": m["username"], "role": m["role"]} for m in answer.body["members"]]
+        return answer.but(body={"members": rows})
+    return answer
+
+
+def _turso_add_422(request: Request, answer: Answer, world: World) -> Answer:
+    return answer.but(status=422) if _turso_shape(request, "POST", 3) and answer.status == 400 else answer
+
+
+# Recoup lifecycle.
+
+
+def _is_recoup_add(request: Request) -> bool:
+    return request.path == recoup.PATH and request.method == "POST"
+
+
+def _add_body(request: Request) -> dict[str, Any]:
+    body = _json(request)
+    return body if isinstance(body, dict) else {}
+
+
+def _recoup_whoami_refuses_bearer(request: Request, world: World) -> Request | Answer:
+    if request.path == recoup.WHO_AM_I and request.values("authorization"):
+        return Answer(401, recoup.account_error("Unauthorized"))
+    return request
+
+
+def _recoup_add_new_id(request: Request, answer: Answer, world: World) -> Answer:
+    if _is_recoup_add(request) and answer.effect == "already a member":
+        with_new = {**answer.body, "id": str(uuid.uuid4())}
+        return answer.but(body=with_new)
+    return answer
+
+
+def _recoup_add_accepts_both(request: Request, world: World) -> Request | Answer:
+    body = _add_body(request)
+    if _is_recoup_add(request) and "accountId" in body and "email" in body:
+        return _with_json(request, {k: v for k, v in body.items() if k != "email"})
+    return request
+
+
+def _recoup_add_anonymous(request: Request, world: World) -> Request | Answer:
+    if _is_recoup_add(request) and _no_credentials(request):
+        return request.with_headers(x_api_key=_recoup_key(world))
+    return request
+
+
+def _recoup_add_anywhere(request: Request, answer: Answer, world: World) -> Answer:
+    if _is_recoup_add(request) and answer.status == 403:
+        body = _add_body(request)
+        member = str(body.get("accountId") or uuid.uuid4()).lower()
+        return Answer(200, recoup.success(id=str(uuid.uuid4()), account_id=member))
+    return answer
+
+
+def _recoup_orgs_stale(request: Request, answer: Answer, world: World) -> Answer:
+    if request.path == recoup.PATH and request.method == "DELETE" and answer.effect == "removed":
+        world.recall[("recoup removed", _org(request), _account(request))] = "stale"
+    if _is_recoup_add(request) and answer.effect == "added":
+        body = _add_body(request)
+        world.recall.pop(("recoup removed", str(body["organizationId"]).lower(), answer.body["account_id"]), None)
+    given = request.params("account_id")
+    if request.path == recoup.ORGANIZATIONS and given and answer.status in (200, 403):
+        account = given[0].lower()
+        stale = [key[1] for key in world.recall if key[0] == "recoup removed" and key[2] == account]
+        if stale:
+            rows = list(answer.body["organizations"]) if answer.status == 200 else []
+            rows += [
+                {
+                    "id": str(uuid.uuid4()),
+                    "organization_id": org,
+                    "organization_name": world.recoup.names.get(org),
+                    "organization_image": None,
+                }
+                for org in stale
+            ]
+            return Answer(200, recoup.success(organizations=rows))
+    return answer
+
+
+def _recoup_removal_takes_caller(request: Request, answer: Answer, world: World) -> Answer:
+    if request.path == recoup.PATH and request.method == "DELETE" and answer.effect == "removed":
+        account, member = recoup.caller(world.recoup, request), _account(request)
+        for org, members in world.recoup.organizations.items():
+            if org != _org(request) and member in members and account in members:
+                del members[account]
+    return answer
+
+
+def _recoup_readd_not_persisted(request: Request, answer: Answer, world: World) -> Answer:
+    if request.path == recoup.PATH and request.method == "DELETE" and answer.effect == "removed":
+        world.memory.add(("recoup tombstone", _org(request), _account(request)))
+    if _is_recoup_add(request) and answer.effect == "added":
+        org, member = str(_add_body(request)["organizationId"]).lower(), answer.body["account_id"]
+        if ("recoup tombstone", org, member) in world.memory:
+            del world.recoup.organizations[org][member]
+    return answer
+
+
+def _recoup_readd_duplicates(request: Request, answer: Answer, world: World) -> Answer:
+    if request.path == recoup.PATH and request.method == "DELETE" and answer.effect == "removed":
+        key = (_org(request), _account(request))
+        twice = world.recall.pop(("recoup second row", *key), None)
+        if twice is not None:  # one of the two rows went: the membership stays
+            world.recoup.organizations[key[0]][key[1]] = twice
+        else:
+            world.memory.add(("recoup removed", *key))
+    if _is_recoup_add(request) and answer.effect == "added":
+        key = (str(_add_body(request)["organizationId"]).lower(), answer.body["account_id"])
+        if ("recoup removed", *key) in world.memory:  # a re-add writes two rows
+            world.recall[("recoup second row", *key)] = answer.body["id"]
+    return answer
+
+
+def _recoup_orgs_without_id(request: Request, answer: Answer, world: World) -> Answer:
+    if request.path == recoup.ORGANIZATIONS and answer.status == 200:
+        rows = [{k: v for k, v in row.items() if k != "id"} for row in answer.body["organizations"]]
+        return answer.but(body=recoup.success(organizations=rows))
+    return answer
+
+
+def _recoup_add_422(request: Request, answer: Answer, world: World) -> Answer:
+    return answer.but(status=422) if _is_recoup_add(request) and answer.status == 400 else answer
+
+
 FAULTS: dict[str, Fault] = {
     "recoup 500 on malformed account_id": Fault("recoup", before=_recoup_500_on_malformed),
     "recoup 404 for unknown organizations": Fault("recoup", after=_recoup_404_unknown_org),
@@ -358,4 +642,34 @@ FAULTS: dict[str, Fault] = {
     "turso removal forgotten": Fault("turso", after=_turso_forgets),
     "turso 401 body with message": Fault("turso", after=_turso_401_message),
     "turso empty 200 body": Fault("turso", after=_turso_empty_200),
+    # The lifecycle rules.
+    "turso validate without a token": Fault("turso", before=_turso_validate_anonymous),
+    "turso list hides plain members": Fault("turso", after=_turso_list_hides_members),
+    "turso retrieve says viewer": Fault("turso", after=_turso_retrieve_says_viewer),
+    "turso retrieve invents non-members": Fault("turso", after=_turso_retrieve_phantom),
+    "turso add existing member 200": Fault("turso", after=_turso_add_existing_200),
+    "turso add unknown user 200": Fault("turso", after=_turso_add_unknown_200),
+    "turso add reads any role as member": Fault("turso", before=_turso_add_any_role),
+    "turso role update not persisted": Fault(
+        "turso", before=_turso_update_not_persisted, after=_turso_update_not_persisted_after
+    ),
+    "turso update invents non-members": Fault("turso", after=_turso_update_phantom),
+    "turso list stale after removal": Fault("turso", after=_turso_list_stale),
+    "turso removal takes a neighbour": Fault("turso", after=_turso_removal_takes_neighbour),
+    "turso add stores viewer": Fault("turso", after=_turso_add_ignores_role),
+    "turso any member may remove": Fault("turso", before=_turso_viewer_may_remove),
+    "turso re-add keeps the old role": Fault("turso", before=_turso_remember_role, after=_turso_readd_keeps_old_role),
+    "turso members without username": Fault("turso", after=_turso_members_without_username),
+    "turso add 422 for bad bodies": Fault("turso", after=_turso_add_422),
+    "recoup who-am-I refuses bearer": Fault("recoup", before=_recoup_whoami_refuses_bearer),
+    "recoup add mints a new id each time": Fault("recoup", after=_recoup_add_new_id),
+    "recoup add accepts accountId and email": Fault("recoup", before=_recoup_add_accepts_both),
+    "recoup add without credentials": Fault("recoup", before=_recoup_add_anonymous),
+    "recoup add anywhere": Fault("recoup", after=_recoup_add_anywhere),
+    "recoup organizations stale after removal": Fault("recoup", after=_recoup_orgs_stale),
+    "recoup removal takes the caller elsewhere": Fault("recoup", after=_recoup_removal_takes_caller),
+    "recoup re-add not persisted": Fault("recoup", after=_recoup_readd_not_persisted),
+    "recoup re-add writes two rows": Fault("recoup", after=_recoup_readd_duplicates),
+    "recoup organizations without membership id": Fault("recoup", after=_recoup_orgs_without_id),
+    "recoup add 422 for bad bodies": Fault("recoup", after=_recoup_add_422),
 }

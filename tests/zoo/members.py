@@ -23,6 +23,8 @@ class Member:
     # Variables a suite may instead stop on (exit 2, "refused") before any check runs: a server that refuses
     # a credential outright cannot be told apart from a wrong setting by a pre-flight request.
     refused: tuple[str, ...] = ()
+    # Broken members: the operationIds the suite's conformance must generate cases for to meet the break.
+    needs: tuple[str, ...] = ()
 
     @property
     def broken(self) -> bool:
@@ -40,6 +42,9 @@ EVERYTHING = Variant(
     latency_ms=(0.5, 2.5),
     rate_limit=RateLimit(quota=100),
     wording="alternate",
+    newest_first=True,
+    ids="time-ordered",
+    side_org=True,
 )
 
 CORRECT: dict[str, Member] = {
@@ -68,6 +73,14 @@ CORRECT: dict[str, Member] = {
         "its own error texts for every error; the Turso 404 still names the user and the organization",
         Variant(wording="alternate"),
     ),
+    "member-order": Member(
+        "member and organization lists in reverse joining order (newest first)", Variant(newest_first=True)
+    ),
+    "other-ids": Member(
+        "time-ordered (version 7) membership ids; the disposable Recoup account also shares a second "
+        "organization with the caller, so its organizations stay readable after its removal",
+        Variant(ids="time-ordered", side_org=True),
+    ),
     "everything-at-once": Member("all the differences above together, under /edge/recoup-turso", EVERYTHING),
     "starlette": Member(
         "a separate implementation: a bare Starlette app served by uvicorn", implementation="starlette"
@@ -75,8 +88,17 @@ CORRECT: dict[str, Member] = {
 }
 
 
-def _broken(fault: str, vendor: str, *checks: str, description: str = "", refused: tuple[str, ...] = ()) -> Member:
-    return Member(description or fault, Variant(fault=fault), vendors=(vendor,), catches=checks, refused=refused)
+def _broken(
+    fault: str,
+    vendor: str,
+    *checks: str,
+    description: str = "",
+    refused: tuple[str, ...] = (),
+    needs: tuple[str, ...] = (),
+    variant: Variant | None = None,
+) -> Member:
+    chosen = variant or Variant(fault=fault)
+    return Member(description or fault, chosen, vendors=(vendor,), catches=checks, refused=refused, needs=needs)
 
 
 BROKEN: dict[str, Member] = {
@@ -178,6 +200,177 @@ BROKEN: dict[str, Member] = {
     ),
 }
 
-# Checks no deployment can break in a way the suite could see, with the reason.
+# The lifecycle rules (lifecycle.py), and conformance on the lifecycle operations, one break each.
+LIFECYCLE: dict[str, Member] = {
+    "turso-validate-anonymous": _broken(
+        "turso validate without a token",
+        "turso",
+        "turso.validates_token",
+        description="GET /v1/auth/validate without a token answers 200 {exp: -1} instead of 401",
+    ),
+    "turso-list-hides-members": _broken(
+        "turso list hides plain members",
+        "turso",
+        "turso.lists_members",
+        description="the member list leaves out members whose role is `member` (the disposable one among them)",
+    ),
+    "turso-retrieve-says-viewer": _broken(
+        "turso retrieve says viewer",
+        "turso",
+        "turso.retrieves_member",
+        description="retrieve reports every non-owner as `viewer`, whatever the list says",
+    ),
+    "turso-retrieve-phantom": _broken(
+        "turso retrieve invents non-members",
+        "turso",
+        "turso.retrieve_non_member_not_found",
+        description="retrieving a non-member answers 200 with a made-up viewer instead of 404",
+    ),
+    "turso-add-existing-200": _broken(
+        "turso add existing member 200",
+        "turso",
+        "turso.add_existing_member_conflicts",
+        description="adding an existing member answers 200 (changing nothing) instead of 409",
+    ),
+    "turso-add-unknown-200": _broken(
+        "turso add unknown user 200",
+        "turso",
+        "turso.add_unknown_user_not_found",
+        description="adding a username no user has answers 200 and lists it, instead of 404",
+    ),
+    "turso-add-any-role": _broken(
+        "turso add reads any role as member",
+        "turso",
+        "turso.add_rejects_bad_input",
+        description="an add with a role outside admin/member/viewer is read as `member` instead of 400",
+    ),
+    "turso-update-not-persisted": _broken(
+        "turso role update not persisted",
+        "turso",
+        "turso.update_role_persists",
+        description="PATCH answers 200 with the new role but keeps the old one",
+    ),
+    "turso-update-phantom": _broken(
+        "turso update invents non-members",
+        "turso",
+        "turso.update_non_member_not_found",
+        description="PATCH of a non-member answers 200 instead of 404",
+    ),
+    "turso-list-stale": _broken(
+        "turso list stale after removal",
+        "turso",
+        "turso.removal_is_observed",
+        description="the member list still shows removed members (retrieve says 404)",
+    ),
+    "turso-removal-takes-neighbour": _broken(
+        "turso removal takes a neighbour",
+        "turso",
+        "turso.removal_spares_others",
+        description="a removal also removes the first other member whose role is `member`",
+    ),
+    "turso-add-stores-viewer": _broken(
+        "turso add stores viewer",
+        "turso",
+        "turso.restores_disposable_member",
+        description="an add answers the requested role but stores `viewer` (a restored member loses its role)",
+    ),
+    "turso-any-member-may-remove": _broken(
+        "turso any member may remove",
+        "turso",
+        "turso.non_manager_forbidden",
+        description="any member, a viewer included, may remove members (403 only for non-members)",
+    ),
+    "turso-readd-keeps-old-role": _broken(
+        "turso re-add keeps the old role",
+        "turso",
+        "turso.lifecycle_model",
+        description="a member removed and added again gets the role it had, not the requested one",
+    ),
+    "turso-members-without-username": _broken(
+        "turso members without username",
+        "turso",
+        "turso.response_matches_schema",
+        description="the member list gives `name` instead of the required `username`",
+        needs=("tursoListOrganizationMembers",),
+    ),
+    "turso-add-422": _broken(
+        "turso add 422 for bad bodies",
+        "turso",
+        "turso.documented_status_codes",
+        description="an add with a bad body answers 422, a status the contract does not document",
+        needs=("tursoAddOrganizationMember",),
+    ),
+    "recoup-whoami-refuses-bearer": _broken(
+        "recoup who-am-I refuses bearer",
+        "recoup",
+        "recoup.identifies_caller",
+        description="GET /api/accounts/id answers 401 to a valid bearer token",
+        refused=("RECOUP_BEARER_TOKEN",),
+    ),
+    "recoup-add-new-id-each-time": _broken(
+        "recoup add mints a new id each time",
+        "recoup",
+        "recoup.add_is_idempotent",
+        description="adding an existing member answers 200 with a new membership id each time",
+    ),
+    "recoup-add-accepts-both": _broken(
+        "recoup add accepts accountId and email",
+        "recoup",
+        "recoup.add_rejects_malformed_body",
+        description="an add naming both accountId and email is accepted (email ignored) instead of 400",
+    ),
+    "recoup-add-anonymous": _broken(
+        "recoup add without credentials",
+        "recoup",
+        "recoup.add_requires_credentials",
+        description="an add without credentials is served as the API key's account",
+    ),
+    "recoup-add-anywhere": _broken(
+        "recoup add anywhere",
+        "recoup",
+        "recoup.add_forbids_outside_organizations",
+        description="an add to an organization the caller is outside of answers 200 instead of 403",
+    ),
+    "recoup-organizations-stale": _broken(
+        "recoup organizations stale after removal",
+        "recoup",
+        "recoup.removal_is_observed",
+        description="an account's organizations still list those it was removed from",
+    ),
+    "recoup-removal-takes-caller": _broken(
+        "recoup removal takes the caller elsewhere",
+        "recoup",
+        "recoup.removal_spares_others",
+        description="a removal also removes the caller from every other organization it shares with the member",
+        variant=Variant(side_org=True, fault="recoup removal takes the caller elsewhere"),
+    ),
+    "recoup-readd-not-persisted": _broken(
+        "recoup re-add not persisted",
+        "recoup",
+        "recoup.restores_disposable_member",
+        description="adding a removed member back answers 200 but stores nothing",
+    ),
+    "recoup-readd-two-rows": _broken(
+        "recoup re-add writes two rows",
+        "recoup",
+        "recoup.lifecycle_model",
+        description="re-adding a removed member writes two rows; the next removal deletes only one",
+    ),
+    "recoup-organizations-without-id": _broken(
+        "recoup organizations without membership id",
+        "recoup",
+        "recoup.response_matches_schema",
+        description="the organizations read leaves out each row's required membership `id`",
+        needs=("recoupListOrganizations",),
+    ),
+    "recoup-add-422": _broken(
+        "recoup add 422 for bad bodies",
+        "recoup",
+        "recoup.documented_status_codes",
+        description="an add with a malformed body answers 422, a status the contract does not document",
+        needs=("recoupAddOrganizationMember",),
+    ),
+}
+BROKEN.update(LIFECYCLE)
 
 MEMBERS: dict[str, Member] = {**CORRECT, **BROKEN}

@@ -20,7 +20,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .deployment import Deployment
 from .exchange import Answer, Request
-from .variant import header_name
+from .variant import Quotas, header_name
+from .world import World
 
 CHUNK = 16  # bytes per chunk of a chunked body: small, so every body is several chunks
 
@@ -44,7 +45,7 @@ class ZooHandler(BaseHTTPRequestHandler):
 
     def handle_any(self) -> None:
         deployment = self.server.deployment
-        self._drain()
+        body = self._body()
         parts = urlsplit(self.path)
         path = parts.path
         base = deployment.variant.base_path
@@ -55,7 +56,7 @@ class ZooHandler(BaseHTTPRequestHandler):
         for name, value in self.headers.items():
             headers[name.lower()] = (*headers.get(name.lower(), ()), value)
         query = tuple(parse_qsl(parts.query, keep_blank_values=True))
-        request = Request(self.command, path[len(base) :] or "/", query, headers, self.client_address[0])
+        request = Request(self.command, path[len(base) :] or "/", query, headers, self.client_address[0], body)
         answer = deployment.handle(request)
         wait = deployment.delay()
         if wait:
@@ -64,10 +65,14 @@ class ZooHandler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = handle_any
 
-    def _drain(self) -> None:
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("do_"):  # any other method (TRACE, QUERY, ...) gets the vendor's 404 or 405 too
+            return self.handle_any
+        raise AttributeError(name)
+
+    def _body(self) -> bytes:
         length = self.headers.get("Content-Length")
-        if length and length.isdigit():
-            self.rfile.read(int(length))
+        return self.rfile.read(int(length)) if length and length.isdigit() else b""
 
     def _write(self, answer: Answer) -> None:
         deployment = self.server.deployment
@@ -111,6 +116,14 @@ class Served:
     url: str  # the base URL to give the suite
     deployment: Deployment | None  # None for the standard library's file server
     environment: dict[str, str] = field(default_factory=dict)
+    world: World | None = None  # the state it serves (None for the file server)
+
+    def reset(self) -> None:
+        """Back to a fresh world (in place: the server keeps serving the same objects) and fresh quotas."""
+        assert self.world is not None
+        self.world.reset()
+        if self.deployment is not None and self.deployment.quotas is not None:
+            self.deployment.quotas = Quotas(self.deployment.quotas.limit)
 
 
 class QuietFileHandler(SimpleHTTPRequestHandler):
@@ -122,7 +135,7 @@ class QuietFileHandler(SimpleHTTPRequestHandler):
 def serve_stdlib(deployment: Deployment) -> Iterator[Served]:
     with ZooHTTPServer(deployment) as httpd, _running(httpd):
         url = f"http://127.0.0.1:{httpd.server_address[1]}{deployment.variant.base_path}"
-        yield Served(url, deployment, deployment.world.environment())
+        yield Served(url, deployment, deployment.world.environment(), deployment.world)
 
 
 @contextmanager

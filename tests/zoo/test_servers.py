@@ -137,7 +137,7 @@ def test_turso_rules_in_order(plain: Served) -> None:
     assert status == 404 and body == turso.error(f"user probe__x/y is not a member of org {TURSO_ORG}")
     assert call(plain, "DELETE", path + TURSO_DISPOSABLE, OWNER) == (200, {"member": TURSO_DISPOSABLE})
     assert call(plain, "DELETE", path + TURSO_DISPOSABLE, OWNER)[0] == 404
-    assert call(plain, "GET", path + "mira", OWNER)[0] == 405
+    assert call(plain, "PUT", path + "mira", OWNER)[0] == 405
 
 
 def test_unknown_paths_and_the_control_api_are_404_json(plain: Served) -> None:
@@ -273,7 +273,8 @@ def test_starlette_member() -> None:
         status, body = call(served, "DELETE", f"/v1/organizations/{TURSO_ORG}/members/probe__q", OWNER)
         assert status == 404 and body["error"] == f"user probe__q is not a member of org {TURSO_ORG}"
         assert call(served, "DELETE", "/v1/organizations/a%0Ab/members/probe__q", OWNER)[0] == 403
-        assert call(served, "DELETE", "/v1/organizations/a%0Ab", OWNER) == (404, {"error": "unknown route"})
+        assert call(served, "DELETE", "/v1/organizations/a%0Ab", OWNER)[0] == 405
+        assert call(served, "DELETE", "/v1/organizations/a%0Ab/x", OWNER) == (404, {"error": "unknown route"})
 
 
 def test_file_server_member_is_python_http_server() -> None:

@@ -33,6 +33,9 @@ class Variant:
     latency_ms: tuple[float, float] | None = None  # a random delay per answer, in this range
     rate_limit: RateLimit | None = None
     wording: str = "vendor"  # "vendor" or "alternate" error texts
+    newest_first: bool = False  # member and organization lists in reverse joining order
+    ids: str = "random"  # new membership ids: "random" (version 4) or "time-ordered" (version 7)
+    side_org: bool = False  # the disposable Recoup account shares a second organization with the caller
     fault: str | None = None  # one named break from `faults.FAULTS`
 
 
