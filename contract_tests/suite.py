@@ -17,13 +17,11 @@ from .control import Control
 from .http import Client
 from .report import Results
 from .target import Target
+from .vendors import VENDORS
 
 T = TypeVar("T")
-CREDENTIALS = {"recoup": ("RECOUP_API_KEY", "RECOUP_BEARER_TOKEN"), "turso": ("TURSO_TOKEN",)}
-DISPOSABLE = {
-    "recoup": ("RECOUP_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID"),
-    "turso": ("TURSO_ORG", "TURSO_DISPOSABLE_MEMBER"),
-}
+CREDENTIALS = {name: v.credentials for name, v in VENDORS.items()}
+DISPOSABLE = {name: (v.organization, v.disposable) for name, v in VENDORS.items()}
 
 
 def select(config: Config) -> list[Check]:

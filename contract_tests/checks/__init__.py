@@ -69,11 +69,14 @@ def expect_json(ex: Exchange) -> Any:
     return doc
 
 
-def expect_documented(ex: Exchange, vendor: str, status: int, what: str) -> Any:
-    """HTTP `status` with a JSON body valid against the spec's schema for it (extra properties allowed); the body."""
+def expect_documented(ex: Exchange, vendor: str, status: int, what: str, operation: str | None = None) -> Any:
+    """HTTP `status` with a JSON body valid against the spec's schema for it (extra properties allowed); the body.
+
+    `operation` is the operationId whose responses apply (the vendor's removal when None).
+    """
     expect(ex.status == status, f"{what}: expected HTTP {status}, got {ex.status}", ex)
     body = expect_json(ex)
-    found = responses.problems(vendor, status, body)
+    found = responses.problems(vendor, status, body, operation)
     expect(not found, f"{what}: the body does not match {vendor}.yaml's HTTP {status} schema: {'; '.join(found)}", ex)
     return body
 

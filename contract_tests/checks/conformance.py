@@ -25,13 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 from schemathesis import checks as core
 from schemathesis.core.failures import Failure
 from schemathesis.specs.openapi import checks as openapi
 
-from .. import probes, responses
+from .. import responses, spec_requests
 
 
 class ConformanceFailure(AssertionError):
@@ -89,7 +88,7 @@ CHECKS = (
     invalid_input_rejected,
     valid_input_accepted,
 )
-RECOUP_ONLY = {invalid_input_rejected}
+RECOUP_ONLY: set[Callable[..., Any]] = set()
 # Why a check applied to no case, by check name.
 WHY_NOT = {
     "documented_status_codes": "every case was a request-shape probe, whose status the spec does not fix",
@@ -110,20 +109,20 @@ def applies(name: str, vendor: str, case: Any, response: Any) -> str | None:
         return None
     if openapi.is_unexpected_http_status_case(case):
         return WHY_NOT["documented_status_codes"]
+    operation = operation_id(case)
     if name in ("documented_content_type", "response_matches_schema"):
-        return None if responses.documented(vendor, response.status_code) else WHY_NOT[name]
+        return None if responses.documented(vendor, response.status_code, operation) else WHY_NOT[name]
     meta = case.meta
     if name == "invalid_input_rejected":
         negative = meta is not None and meta.generation.mode.is_negative
-        url = response.request.url if response.request is not None else ""
-        return None if negative and not recoup_query_is_valid(str(url)) else WHY_NOT[name]
+        sent = response.request
+        url, body = (str(sent.url), sent.body) if sent is not None else ("", None)
+        return None if negative and not spec_requests.is_valid(vendor, operation, url, body) else WHY_NOT[name]
     if name == "valid_input_accepted":
         return None if meta is not None and meta.generation.mode.is_positive else WHY_NOT[name]
     return None
 
 
-def recoup_query_is_valid(url: str) -> bool:
-    """recoup.yaml `parameters:`: organization_id and account_id each given once, each `format: uuid`."""
-    pairs = parse_qsl(urlsplit(url).query, keep_blank_values=True)
-    values = {name: [v for n, v in pairs if n == name] for name in ("organization_id", "account_id")}
-    return all(len(v) == 1 and probes.is_uuid(v[0]) for v in values.values())
+def operation_id(case: Any) -> str:
+    found: str = case.operation.definition.raw["operationId"]
+    return found
