@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -57,7 +56,7 @@ class Suite:
     def selected(self, vendor: str, names: Sequence[str] = ()) -> list[Check]:
         return [c for c in self.checks if c.vendor == vendor and (not names or c.name in names)]
 
-    def verify(self, vendor: str, fn: Callable[..., Any], *args: Any) -> None:
+    def verify(self, vendor: str, fn: Callable[..., Any], *args: Any) -> Any:
         """Run one check on one example and record the outcome; a skip names what to configure.
 
         A check outside the selection still runs when a selected one depends on it, unrecorded.
@@ -66,7 +65,7 @@ class Suite:
         if currently_in_test_context():
             self.results.generated_cases += 1
         try:
-            fn(*args)
+            result = fn(*args)
         except Violation as violation:
             violation.named(check or _registered(vendor, fn))
             if check is not None:
@@ -75,13 +74,14 @@ class Suite:
         except NotApplicable as why:
             if check is not None:
                 self.results.not_applicable(check, str(why))
-            return
+            return None
         except Inapplicable as why:
             if check is not None:
                 self.results.skipped(check, str(why))
             pytest.skip(str(why))
         if check is not None:
             self.results.passed(check)
+        return result
 
     def unconfigured(self, vendor: str) -> str | None:
         """Why `vendor` cannot be tested at all (none of its credentials is usable), or None."""
@@ -97,30 +97,23 @@ class Suite:
         except Inapplicable as why:
             pytest.skip(str(why))
 
-    @contextmanager
-    def restoring(self, vendor: str) -> Iterator[None]:
-        """Put the disposable member back afterwards, when the target is this project's stub run by someone else.
+    def put_back(self, vendor: str, restore: Callable[[], Any]) -> None:
+        """After a check that must not have changed the disposable member: put it back if it did (unrecorded).
 
-        In stub mode the next test's reset does it. Nothing is restored when the check was skipped (e.g. the
-        member was not there to begin with), and never on a server that is not the stub.
+        `restore` is the vendor's restore check; NotApplicable means nothing was missing. A failing restore
+        fails the test loudly, saying what to re-add.
         """
-        org_var, member_var = DISPOSABLE[vendor]
-        org, member = self.target.get(org_var), self.target.get(member_var)
-        if self.target.mode != "live" or self.control is None or not org or not member:
-            yield
-            return
-        role = self.control.role(vendor, org, member)
         try:
-            yield
-        except pytest.skip.Exception:
-            raise
-        finally:
-            if role is not None and self.control.role(vendor, org, member) is None:
-                self.control.restore(vendor, org, member, role if vendor == "turso" else None)
-                self.notes.append(
-                    f"{vendor}: restored {member} in {org} through the stub's control API "
-                    "(POST /__admin/memberships), so the next run tests its removal again"
-                )
+            restored = restore()
+        except NotApplicable:
+            return
+        if restored:
+            self.notes.append(f"{vendor}: {restored}")
+
+    def restored(self, vendor: str, what: str | None) -> None:
+        """Report a restore of the disposable member through the vendor's own API (live targets only)."""
+        if what and self.target.mode == "live":
+            self.notes.append(f"{vendor}: {what}")
 
 
 def _registered(vendor: str, fn: Callable[..., Any]) -> Check:

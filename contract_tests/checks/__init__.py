@@ -102,11 +102,13 @@ class Check:
 
 
 def _build() -> tuple[Check, ...]:
-    from . import bodies, conformance, recoup, turso
+    from . import bodies, conformance, recoup, recoup_lifecycle, turso, turso_lifecycle
 
     out = [Check(fn.__name__, v, "conformance", fn) for fn in conformance.CHECKS for v in conformance.vendors(fn)]
     out += [Check(fn.__name__, "recoup", "behaviour", fn) for fn in recoup.CHECKS]
     out += [Check(fn.__name__, "turso", "behaviour", fn) for fn in turso.CHECKS]
+    out += [Check(fn.__name__, "recoup", "lifecycle", fn) for fn in recoup_lifecycle.CHECKS]
+    out += [Check(fn.__name__, "turso", "lifecycle", fn) for fn in turso_lifecycle.CHECKS]
     out += [Check("error_body", "recoup", "error bodies", bodies.recoup_error_body)]
     out += [Check("error_body", "turso", "error bodies", bodies.turso_error_body)]
     return tuple(out)
