@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 import pytest
 from hypothesis import currently_in_test_context
 
+from . import probes
 from .apis import RecoupApi, TursoApi
 from .checks import REGISTRY, Check, Inapplicable, NotApplicable, Violation
+from .checks.plan import Plan
 from .config import Config, ConfigError
 from .control import Control
 from .http import Client
@@ -96,6 +98,44 @@ class Suite:
             return fn()
         except Inapplicable as why:
             pytest.skip(str(why))
+
+    def plan(self, vendor: str) -> Plan:
+        """The pool and cost of a `lifecycle_model` run: seed accounts in stub mode, the disposable member live.
+
+        Stub mode: the disposable member, up to two seed accounts that are not members of the organization yet
+        and one that is (never the caller or an owner), and for Turso a probe; shrinking on. Live mode: the
+        disposable member (and a probe for Turso), no shrinking. Sequences: EXAMPLES / 10 (at least 2).
+        """
+        org_var, member_var = DISPOSABLE[vendor]
+        org, member = self.target.require_all(org_var, member_var)
+        unknown = (probes.TURSO_PREFIX + "model",) if vendor == "turso" else ()
+        examples = max(2, self.config.examples // 10)
+        if self.target.mode != "stub" or self.control is None:
+            return Plan((member if vendor == "turso" else member.lower(),), unknown, examples, 10, False, None)
+        state = self.control.state().get(vendor, {})
+        if vendor == "turso":
+            members: list[dict[str, str]] = next(
+                (o["members"] for o in state.get("organizations", []) if o.get("slug") == org), []
+            )
+            roles = {m["username"]: m["role"] for m in members}
+            outside = [u["username"] for u in state.get("users", []) if u["username"] not in roles]
+            inside = [u for u, r in roles.items() if r in ("member", "viewer") and u != member]
+            pool = (member, *outside[:2], *inside[:1])
+        else:
+            orgs = state.get("organizations", [])
+            ids: list[str] = next((o["members"] for o in orgs if o.get("id") == org.lower()), [])
+            caller = self.control_caller(vendor)
+            accounts = [str(a["id"]).lower() for a in state.get("accounts", []) if str(a["id"]).lower() != caller]
+            outside = [a for a in accounts if a not in ids]
+            inside = [a for a in accounts if a in ids and a != member.lower()]
+            pool = (member.lower(), *outside[:2], *inside[:1])
+        return Plan(tuple(dict.fromkeys(pool)), unknown, examples, 10, True, self.control.reset)
+
+    def control_caller(self, vendor: str) -> str:
+        """The Recoup caller's account id (GET /api/accounts/id), so a model never removes the caller itself."""
+        ex = self.recoup.account_id(self.recoup.credentials()[0])
+        doc = ex.json()
+        return str(doc.get("accountId", "")).lower() if isinstance(doc, dict) else ""
 
     def put_back(self, vendor: str, restore: Callable[[], Any]) -> None:
         """After a check that must not have changed the disposable member: put it back if it did (unrecorded).

@@ -77,3 +77,9 @@ def test_disposable_member(suite: Suite, recoup: RecoupApi) -> None:
         suite.verify(V, rules.removal_spares_others, recoup, before, headers)
     finally:
         suite.restored(V, suite.verify(V, rules.restores_disposable_member, recoup, headers))
+
+
+@covers(V, "lifecycle_model")
+def test_lifecycle_model(suite: Suite, recoup: RecoupApi) -> None:
+    plan = suite.require(lambda: suite.plan(V))
+    suite.verify(V, rules.lifecycle_model, recoup, plan, credentials(suite, recoup))

@@ -100,3 +100,9 @@ def test_disposable_member(suite: Suite, turso: TursoApi) -> None:
         suite.verify(V, rules.removal_spares_others, turso, before)
     finally:
         suite.restored(V, suite.verify(V, rules.restores_disposable_member, turso, role))
+
+
+@covers(V, "lifecycle_model")
+def test_lifecycle_model(suite: Suite, turso: TursoApi) -> None:
+    plan = suite.require(lambda: suite.plan(V))
+    suite.verify(V, rules.lifecycle_model, turso, plan)

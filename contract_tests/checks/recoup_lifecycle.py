@@ -13,6 +13,7 @@ from ..apis import Headers, RecoupApi
 from ..http import Exchange
 from ..vendors import recoup as op
 from . import Inapplicable, NotApplicable, Violation, expect, expect_documented
+from .plan import Plan
 
 ORG_HINT = " (RECOUP_ORG_ID must be an organization the caller of RECOUP_API_KEY / RECOUP_BEARER_TOKEN is in)"
 
@@ -40,8 +41,13 @@ def organizations_of(api: RecoupApi, account: str | None, headers: Headers) -> t
 def is_member(api: RecoupApi, headers: Headers) -> bool:
     """Whether RECOUP_DISPOSABLE_MEMBER_ID is in RECOUP_ORG_ID, as the organizations read shows."""
     org, member = _disposable(api)
-    orgs, _ = organizations_of(api, member, headers)
-    return orgs is not None and org.lower() in orgs
+    return is_member_of(api, org, member, headers)
+
+
+def is_member_of(api: RecoupApi, organization: str, account: str, headers: Headers) -> bool:
+    """Whether `account` is in `organization`, as the organizations read shows (a 403: it shares none)."""
+    orgs, _ = organizations_of(api, account, headers)
+    return orgs is not None and organization.lower() in orgs
 
 
 def require_member(api: RecoupApi, headers: Headers) -> None:
@@ -135,6 +141,13 @@ def restores_disposable_member(api: RecoupApi, headers: Headers) -> str:
     return f"restored {member} in {org} (POST /api/organizations/members, verified with GET /api/organizations)"
 
 
+def lifecycle_model(api: RecoupApi, plan: Plan, headers: Headers) -> None:
+    """recoup.yaml add/remove: random sequences agree with the organizations read at every step; add keeps its id."""
+    from .models import recoup_lifecycle_model
+
+    recoup_lifecycle_model(api, plan, headers)
+
+
 CHECKS = (
     identifies_caller,
     add_is_idempotent,
@@ -144,4 +157,5 @@ CHECKS = (
     removal_is_observed,
     removal_spares_others,
     restores_disposable_member,
+    lifecycle_model,
 )

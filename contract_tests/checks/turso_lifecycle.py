@@ -12,6 +12,7 @@ from ..apis import TursoApi
 from ..http import Exchange
 from ..vendors import turso as op
 from . import Inapplicable, NotApplicable, Violation, expect, expect_documented
+from .plan import Plan
 
 ROLES = ("owner", *op.ROLES)
 
@@ -200,6 +201,13 @@ def non_manager_forbidden(api: TursoApi, probe: str) -> None:
         _unchanged(api, before, f"{what} with TURSO_MEMBER_TOKEN", ex)
 
 
+def lifecycle_model(api: TursoApi, plan: Plan) -> None:
+    """turso.yaml members family: random add/retrieve/list/update/remove sequences agree with a model at every step."""
+    from .models import turso_lifecycle_model
+
+    turso_lifecycle_model(api, plan)
+
+
 CHECKS = (
     validates_token,
     lists_members,
@@ -214,4 +222,5 @@ CHECKS = (
     removal_spares_others,
     restores_disposable_member,
     non_manager_forbidden,
+    lifecycle_model,
 )
