@@ -116,7 +116,7 @@ class ContractPlugin:
 
 
 def _name_operations(items: list[pytest.Item]) -> None:
-    """Give each operation's conformance test its own node id ("...::test_turso_conformance[GET /v1/user]").
+    """Give each operation's conformance test its own node id ("...::test_turso_conformance[GET-/v1/user]").
 
     Schemathesis makes one item per operation under the test's id; pytest-xdist finds a test by its id, so
     ids must be unique for a concurrent run to run every operation.
@@ -128,7 +128,7 @@ def _name_operations(items: list[pytest.Item]) -> None:
         label = getattr(item, "operation_label", None)
         node_id = getattr(item, "_id", None)
         if seen[item.nodeid] > 1 and label and node_id is not None and node_id.params is None:
-            item._id = node_id.with_params(label)
+            item._id = node_id.with_params(label.replace(" ", "-"))
 
 
 def _find(error: BaseException, kind: type[E]) -> E | None:

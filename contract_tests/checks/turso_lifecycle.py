@@ -72,7 +72,11 @@ def lists_members(api: TursoApi) -> None:
     """turso.yaml List Members: 200 {"members": [...]} holding TURSO_DISPOSABLE_MEMBER with a documented role."""
     org, member = _disposable(api)
     listed, ex = members(api)
-    expect(member in listed, f"the member list of {org} does not hold TURSO_DISPOSABLE_MEMBER={member}", ex)
+    if member not in listed:
+        read = api.retrieve(org, member, api.token())
+        if read.status == 404:
+            role_of(api)  # gone, as retrieve agrees: Inapplicable, saying how to add it back
+        raise Violation(f"the member list of {org} does not hold TURSO_DISPOSABLE_MEMBER={member}", ex, read)
     expect(listed[member] in ROLES, f"{member}'s role {listed[member]!r} is not one of {ROLES}", ex)
 
 
