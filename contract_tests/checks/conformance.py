@@ -6,14 +6,13 @@ the behaviour checks `rejects_missing_credentials` and `rejects_unknown_credenti
 same rule through the guarded client); `unsupported_method` and
 `allow_header_conformance` (the specs describe one method of a path the real vendors serve more methods on;
 no such requests are generated); `response_headers_conformance` (no response headers are documented);
-`missing_required_header` (no header parameter besides credentials); the stateful checks (one operation per spec).
+`missing_required_header` (no header parameter besides credentials); schemathesis' stateful links (the
+specs declare none; `lifecycle_model` is the suite's own state machine).
 
-`invalid_input_rejected` runs on Recoup only. The Turso spec admits any string in both of its path
-parameters (`organizationSlug`, `username`: `type: string`, nothing else), so no input is invalid under
-it: schemathesis' negative generation finds essentially no negative Turso case (one in a default run, or
-none), and a row counting that would be evidence of nothing. A Turso request outside the spec is one
-that is not the operation at all (a different path), which `no_server_errors` and the status checks
-already see.
+`invalid_input_rejected` runs on both vendors. The Turso spec admits any string in its path parameters
+(`organizationSlug`, `username`), so its negative cases that count are the add and update-role bodies
+(a role outside the enum, no username, not an object); whether a request as sent is still outside the
+spec is decided by `spec_requests.is_valid` (query parameters and the request body against its schema).
 
 Each case counts only for the checks that apply to it (`applies`): `invalid_input_rejected` for a
 negative case whose request as sent is outside the spec, `valid_input_accepted` for a positive case,
@@ -56,7 +55,7 @@ def no_server_errors(ctx: Any, response: Any, case: Any) -> Any:
 
 
 def documented_status_codes(ctx: Any, response: Any, case: Any) -> Any:
-    """specs `responses:`: the only statuses are Recoup 200/400/401/403 and Turso 200/401/403/404."""
+    """specs `responses:`: each operation answers only the statuses its spec documents for it."""
     return _run("documented_status_codes", openapi.status_code_conformance, ctx, response, case)
 
 
@@ -71,7 +70,7 @@ def response_matches_schema(ctx: Any, response: Any, case: Any) -> Any:
 
 
 def invalid_input_rejected(ctx: Any, response: Any, case: Any) -> Any:
-    """specs `parameters:` (required, `format: uuid`, single values): input outside them is rejected (4xx)."""
+    """specs `parameters:` and `requestBody:` (required, formats, enums, single values): input outside is rejected."""
     return _run("invalid_input_rejected", openapi.negative_data_rejection, ctx, response, case)
 
 
