@@ -1,7 +1,10 @@
-"""Schemathesis-generated cases, made safe and meaningful before they are sent.
+"""Schemathesis-generated cases of every operation, made safe and meaningful before they are sent.
 
-- Member parts move into the probe space (`probes.rewrite_*`), so no generated request can remove a member.
+- Member parts move into the probe space (`probes.rewrite_*`), so no generated request can add, re-role or
+  remove a member: Recoup's `account_id` (query) and `accountId` (add body), Turso's `username` (path, add body).
   The client would refuse the request otherwise; rewriting keeps what the generator meant (valid stays valid).
+- A Recoup add by email goes to a probe address (`@probe.invalid`) in stub mode; against a live target it is
+  never sent (the real server creates an account for an unknown email): the case is recorded as not applicable.
 - Every other case is pinned to RECOUP_ORG_ID / TURSO_ORG, so Recoup's 200 and Turso's 404 answers are reached;
   the rest keep the generated organization, which the caller is outside of (403).
 - Credentials are added per call, never generated and never put in the schema's config; Recoup cases take the
@@ -11,6 +14,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote, unquote
@@ -43,6 +47,10 @@ class CaseRunner:
 
     def run(self, case: Case[Any]) -> None:
         headers = self.prepare(case)
+        if headers is None:
+            for check in self.checks:
+                self.suite.results.not_applicable(check, LIVE_EMAIL)
+            return
         _ = case.meta  # re-validates what the generated parts now are, after the edits above
         client = self.suite.client
         response = case.call(base_url=client.base_url, session=client, headers=headers)
@@ -81,33 +89,79 @@ class CaseRunner:
             return None if response.status_code >= 400 else NOT_AN_ERROR
         return applies(check.name, self.vendor, case, response)
 
-    def prepare(self, case: Case[Any]) -> dict[str, str]:
-        """Edit the case in place; returns the credential headers to send with it."""
+    def prepare(self, case: Case[Any]) -> dict[str, str] | None:
+        """Edit the case in place; returns the credential headers to send with it, or None: do not send it."""
         credentials, pin = next(self._plan)
         if self.vendor == "recoup":
-            _recoup(case, self.suite.target.get("RECOUP_ORG_ID") if pin else None)
+            emails = self.suite.target.mode == "stub"
+            if not _recoup(case, self.suite.target.get("RECOUP_ORG_ID") if pin else None, emails=emails):
+                return None
         else:
             _turso(case, self.suite.target.get("TURSO_ORG") if pin else None)
         return dict(credentials)
 
 
-def _recoup(case: Case[Any], organization: str | None) -> None:
-    query = case.query if isinstance(case.query, dict) else {}
-    for name in list(query):
-        if name != "organization_id":
-            query[name] = probes.rewrite_recoup(query[name])
-    generated = query.get("organization_id")
-    if organization and isinstance(generated, str) and probes.is_uuid(generated):
-        query["organization_id"] = organization
-    case.query = query
+LIVE_EMAIL = "an add by email is never sent to a live target (the real Recoup server creates the account)"
+PROBE_DOMAIN = "probe.invalid"  # RFC 2606: a domain that cannot exist
+
+
+def _recoup(case: Case[Any], organization: str | None, *, emails: bool) -> bool:
+    """Rewrite a Recoup case; False when it must not be sent (an add by email on a live target)."""
+    if isinstance(case.query, dict):
+        query = case.query
+        for name in list(query):
+            if name != "organization_id":
+                query[name] = probes.rewrite_recoup(query[name])
+        generated = query.get("organization_id")
+        if organization and isinstance(generated, str) and probes.is_uuid(generated):
+            query["organization_id"] = organization
+        case.query = query
+    body = case.body
+    if isinstance(body, dict):
+        if any(str(k).lower() == "email" for k in body):
+            if not emails:
+                return False
+            for key in [k for k in body if str(k).lower() == "email"]:
+                body[key] = probe_email(body[key])
+        for key in [k for k in body if str(k).lower() == "accountid"]:
+            body[key] = _rewrite_ids(body[key])
+        generated = body.get("organizationId")
+        if organization and isinstance(generated, str) and probes.is_uuid(generated):
+            body["organizationId"] = organization
+    return True
+
+
+def _rewrite_ids(value: Any) -> Any:
+    """Every string inside a generated accountId moved into the probe space; other values kept."""
+    if isinstance(value, str):
+        return probes.rewrite_recoup(value)
+    if isinstance(value, list):
+        return [_rewrite_ids(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rewrite_ids(v) for k, v in value.items()}
+    return value
+
+
+def probe_email(value: Any) -> Any:
+    """A generated email on the reserved probe domain; a value without '@' (invalid anyway) is kept."""
+    if not isinstance(value, str) or "@" not in value:
+        return value
+    local = value.rsplit("@", 1)[0]
+    return f"{local}@{PROBE_DOMAIN}"
 
 
 def _turso(case: Case[Any], organization: str | None) -> None:
     # Schemathesis generates path parameters already percent-encoded.
-    params = case.path_parameters
-    params["username"] = quote(probes.rewrite_turso(unquote(str(params.get("username", "")))), safe="")
+    params = case.path_parameters or {}
+    if "username" in params:
+        params["username"] = quote(probes.rewrite_turso(unquote(str(params.get("username", "")))), safe="")
     if organization and isinstance(params.get("organizationSlug"), str):
         params["organizationSlug"] = quote(organization, safe="")
+    body = case.body
+    if case.operation.method.upper() == "POST" and isinstance(body, dict) and "username" in body:
+        value = body["username"]
+        # A non-string username could be read as some user's name by a lenient server: it becomes a probe too.
+        body["username"] = probes.rewrite_turso(value if isinstance(value, str) else json.dumps(value))
 
 
 def _body_check(check: Check) -> CheckFn:

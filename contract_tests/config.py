@@ -1,9 +1,10 @@
 """Run settings: one frozen dataclass, parsed from argv and an environment mapping at the entry point only.
 
-The eight target variables (RECOUP_API_KEY ... TURSO_DISPOSABLE_MEMBER) hold what the user set. Defaults
-for the unset ones exist only against this project's stub, which answers them itself (`GET /__admin/demo`,
-see `target.py`); against any other server an unset variable stays unconfigured and the checks that need
-it are skipped, naming it. In stub mode (no URL) the suite starts the stub, so it always uses the stub's values.
+The target variables (RECOUP_API_KEY ... TURSO_MEMBER_TOKEN, listed by each vendor's descriptor) hold
+what the user set. Defaults for the unset ones exist only against this project's stub, which answers them
+itself (`GET /__admin/demo`, see `target.py`); against any other server an unset variable stays
+unconfigured and the checks that need it are skipped, naming it. In stub mode (no URL) the suite starts
+the stub, so it always uses the stub's values.
 """
 
 from __future__ import annotations
@@ -16,22 +17,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .concurrency import WorkersError, parse_workers
+from .vendors import VENDORS as DESCRIPTORS
 
-VENDORS = ("recoup", "turso")
+VENDORS = tuple(DESCRIPTORS)
 # The variables that describe a target: what the suite needs to know to test a deployment.
-TARGET_VARIABLES = (
-    "RECOUP_API_KEY",
-    "RECOUP_BEARER_TOKEN",
-    "RECOUP_ORG_ID",
-    "RECOUP_FOREIGN_ORG_ID",
-    "RECOUP_DISPOSABLE_MEMBER_ID",
-    "TURSO_TOKEN",
-    "TURSO_ORG",
-    "TURSO_DISPOSABLE_MEMBER",
-)
-SECRET_VARIABLES = ("RECOUP_API_KEY", "RECOUP_BEARER_TOKEN", "TURSO_TOKEN")
+# Each vendor's descriptor (`vendors/`) lists its variables.
+TARGET_VARIABLES = tuple(name for v in DESCRIPTORS.values() for name in v.variables)
+SECRET_VARIABLES = tuple(name for v in DESCRIPTORS.values() for name in v.secrets)
+UUID_VARIABLES = tuple(name for v in DESCRIPTORS.values() for name in v.uuids)
 ADMIN_TOKEN_VARIABLE = "STUB_ADMIN_TOKEN"
-UUID_VARIABLES = ("RECOUP_ORG_ID", "RECOUP_FOREIGN_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID")
 DEFAULT_EXAMPLES = 100
 DEFAULT_REPORTS = Path("reports") / "contract"
 DEFAULT_RATE_LIMIT_WAIT = 60.0

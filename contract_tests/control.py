@@ -34,26 +34,6 @@ class Control:
         doc: dict[str, Any] = response.json()
         return doc
 
-    def role(self, vendor: str, organization: str, member: str) -> str | None:
-        """The member's role in the stub's state ("member" for Recoup), or None when not a member."""
-        orgs = self.state().get(vendor, {}).get("organizations", [])
-        if vendor == "recoup":
-            found = [o for o in orgs if o.get("id") == organization.lower()]
-            return "member" if found and member.lower() in found[0].get("members", []) else None
-        for org in orgs:
-            if org.get("slug") == organization:
-                for entry in org.get("members", []):
-                    if entry.get("username") == member:
-                        role: str | None = entry.get("role")
-                        return role
-        return None
-
-    def restore(self, vendor: str, organization: str, member: str, role: str | None = None) -> None:
-        body: dict[str, str] = {"vendor": vendor, "organization": organization, "member": member}
-        if role:
-            body["role"] = role
-        self._check(self.client.post(self.base + "/memberships", json=body), f"restore {member} in {organization}")
-
     @staticmethod
     def _check(response: Any, what: str) -> None:
         if response.status_code != 200:

@@ -1,7 +1,8 @@
 """The one HTTP client every request of the suite goes through, schemathesis' generated cases included.
 
 It applies RATE, waits out rate limits (429), counts requests, renders each request as a runnable curl
-command, and refuses, in one place, any request that could remove a member nobody named: see `Policy.refusal`.
+command, and refuses, in one place, any request that could add, re-role or remove a member nobody named:
+see `Policy.refusal`.
 
 A 429 is weather, not a verdict: the client waits `Retry-After` (seconds or an HTTP date), or backs off
 exponentially without one, each wait capped, and sends the same request again, within a total wait per
@@ -27,8 +28,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import requests
 
 from . import probes
+from .vendors import VENDORS, Operation
 
-RECOUP_PATH = "/api/organizations/members"
 CONTROL_PATH = "/__admin"
 DEFAULT_TIMEOUT = 30.0
 # Headers the transport adds on its own; a reproduction does not need them.
@@ -108,17 +109,22 @@ def retry_after(value: str | None, now: datetime | None = None) -> float | None:
 class Policy:
     """What the suite may send to the target.
 
-    - only the two vendor operations (DELETE), GET /__admin (to recognise the stub), and the rest of the
-      control API when the target is this project's stub;
-    - every member a vendor request names is a probe (see `probes`), except the configured disposable member
-      of the configured organization, named exactly;
-    - nothing outside the base URL, no request body on a vendor operation.
+    - the vendor operations of the descriptors (`vendors/`), GET /__admin (to recognise the stub), and the
+      rest of the control API when the target is this project's stub;
+    - reads (GET) of a vendor operation always, without a body;
+    - every member an add, re-role or removal names is a probe (see `probes`), or the configured disposable
+      member of the configured organization, named exactly, or (stub mode only) a member of `pool`;
+    - an add by email only when `emails` (stub mode: the real Recoup server creates an account for an
+      unknown email, so a live target never gets one);
+    - nothing outside the base URL, no request body on a removal or a read.
     """
 
     base_url: str
     recoup_disposable: tuple[str, str] | None = None  # (organization id, account id)
     turso_disposable: tuple[str, str] | None = None  # (organization slug, username)
     control: bool = False
+    emails: bool = False
+    pool: frozenset[tuple[str, str, str]] = frozenset()  # (vendor, organization, member): the suite's own stub
 
     def refusal(self, method: str, url: str, body: bytes | str | None) -> str | None:
         """Why this request may not be sent, or None when it may."""
@@ -133,52 +139,105 @@ class Policy:
             return None
         if path == CONTROL_PATH or path.startswith(CONTROL_PATH + "/"):
             return None if self.control else "the target is not this project's stub, so its control API is off limits"
-        if path == RECOUP_PATH:
-            return _vendor_request(method, body) or self._recoup(target.query)
-        if path.startswith("/v1/"):
-            return _vendor_request(method, body) or self._turso(path)
+        for vendor in VENDORS.values():
+            found = vendor.find(method, path)
+            if found is None:
+                continue
+            op, params = found
+            if not op.changes_members:
+                return "a request body on a read" if body else None
+            return self._change(vendor.name, op, params, target.query, body)
+        if any(v.has_path(path) for v in VENDORS.values()):
+            return f"{method} is not an operation of {path} in the specs"
         return f"{path} is neither a vendor operation nor the stub's control API"
 
-    def _recoup(self, query: str) -> str | None:
+    def _change(
+        self, vendor: str, op: Operation, params: dict[str, str], query: str, body: bytes | str | None
+    ) -> str | None:
+        if op.method == "DELETE" and body:
+            return "a request body on a removal"
+        if vendor == "recoup":
+            return self._recoup_remove(query) if op.method == "DELETE" else self._recoup_add(_fields(body))
+        org = unquote(params["organizationSlug"])
+        if "username" in params:
+            return self._turso_member(org, unquote(params["username"]))
+        fields = _fields(body)
+        if "username" not in fields:
+            return None
+        member = fields["username"]
+        if not isinstance(member, str):
+            return f"username {member!r} is not a string: a lenient server could read it as some user's name"
+        return self._turso_member(org, member)
+
+    def _member_ok(self, vendor: str, org: str, member: str) -> bool:
+        disposable = self.recoup_disposable if vendor == "recoup" else self.turso_disposable
+        if vendor == "recoup":
+            org, member = org.lower(), member.lower()
+            named = disposable is not None and (org, member) == (disposable[0].lower(), disposable[1].lower())
+            return named or probes.is_recoup_probe(member) or (vendor, org, member) in self.pool
+        named = disposable is not None and (org, member) == disposable
+        return named or probes.is_turso_probe(member) or (vendor, org, member) in self.pool
+
+    def _recoup_remove(self, query: str) -> str | None:
         if ";" in query:
             return "a ';' in the query could be read as a separator by the server"
         pairs = parse_qsl(query, keep_blank_values=True)
         orgs = [v for k, v in pairs if k == "organization_id"]
         members = [(k, v) for k, v in pairs if k != "organization_id"]
-        if self.recoup_disposable is not None and len(orgs) == 1 and len(members) == 1:
-            org, member = self.recoup_disposable
-            name, value = members[0]
-            if name == "account_id" and orgs[0].lower() == org.lower() and value.lower() == member.lower():
-                return None
+        org = orgs[0] if len(orgs) == 1 else ""
         for name, value in members:
+            if name == "account_id" and len(members) == 1 and self._member_ok("recoup", org, value):
+                continue
             if not probes.is_recoup_probe(value):
                 return f"{name}={value!r} is not a probe account id (nor the disposable member of RECOUP_ORG_ID)"
         return None
 
-    def _turso(self, path: str) -> str | None:
-        seg = path.split("/")
-        if len(seg) < 6 or seg[2] != "organizations" or seg[4] != "members":
-            return f"{path} is not the Turso member operation"
-        org, member = unquote(seg[3]), unquote("/".join(seg[5:]))
-        if self.turso_disposable is not None and (org, member) == self.turso_disposable:
-            return None
-        if not probes.is_turso_probe(member):
-            return f"username {member!r} is not a probe username (nor the disposable member of TURSO_ORG)"
+    def _recoup_add(self, fields: Mapping[str, Any]) -> str | None:
+        if any(str(k).lower() == "email" for k in fields) and not self.emails:
+            return "an add by email: the real Recoup server creates an account for an unknown email"
+        org = fields.get("organizationId")
+        org = org if isinstance(org, str) else ""
+        for key, value in fields.items():
+            if str(key).lower() != "accountid":
+                continue
+            for text in _strings(value):
+                if not self._member_ok("recoup", org, text):
+                    return f"{key}={text!r} is not a probe account id (nor the disposable member of RECOUP_ORG_ID)"
         return None
+
+    def _turso_member(self, org: str, member: str) -> str | None:
+        if self._member_ok("turso", org, member):
+            return None
+        return f"username {member!r} is not a probe username (nor the disposable member of TURSO_ORG)"
+
+
+def _fields(body: bytes | str | None) -> Mapping[str, Any]:
+    """The fields a lenient server could read out of a body: a JSON object's, or a form's."""
+    if not body:
+        return {}
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return dict(parse_qsl(text, keep_blank_values=True))
+    return doc if isinstance(doc, dict) else {}
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string inside a JSON value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    return []
 
 
 def _origin(scheme: str, host: str | None, port: int | None) -> tuple[str, str, int]:
     """Scheme, host and port as a server sees them: case-insensitive, the default port explicit."""
     scheme = scheme.lower()
     return scheme, (host or "").lower(), port or (443 if scheme == "https" else 80)
-
-
-def _vendor_request(method: str, body: bytes | str | None) -> str | None:
-    if method != "DELETE":
-        return f"{method} on a vendor operation: the suite only sends DELETE"
-    if body:
-        return "a request body on a vendor operation"
-    return None
 
 
 class Client(requests.Session):

@@ -135,3 +135,60 @@ def _slugs(org: str | None) -> st.SearchStrategy[str]:
 
 def _query(orgs: list[str], accounts: list[str]) -> Query:
     return [("organization_id", o) for o in orgs] + [("account_id", a) for a in accounts]
+
+
+@cache
+def bad_turso_add_bodies() -> st.SearchStrategy[dict[str, object]]:
+    """Turso add bodies the spec refuses: a role outside admin/member/viewer (owner too), or no username.
+
+    Usernames are probes, so a server that wrongly accepts one still adds nobody.
+    """
+    roles = st.one_of(st.just("owner"), st.text(max_size=12)).filter(lambda r: r not in ("admin", "member", "viewer"))
+    bad_role = st.builds(lambda u, r: {"username": u, "role": r}, probes.turso_probe_usernames(plain=True), roles)
+    no_username: st.SearchStrategy[dict[str, object]] = st.one_of(
+        st.sampled_from(["admin", "member", "viewer"]).map(lambda r: {"role": r}),
+        st.just({}),
+    )
+    return st.one_of(bad_role, no_username)
+
+
+MALFORMED_ADDS = (
+    "no organizationId",
+    "invalid organizationId",
+    "neither accountId nor email",
+    "invalid accountId",
+    "not an object",
+    "both accountId and email",
+    "invalid email",
+)
+EMAIL_KINDS = ("both accountId and email", "invalid email")  # never sent to a live target
+
+
+def malformed_add_bodies(target: Target, *, emails: bool) -> st.SearchStrategy[object]:
+    """Recoup add bodies the spec refuses, one problem each; with `emails` also those that carry an email."""
+    return _malformed_adds(target.get("RECOUP_ORG_ID") or "", emails)
+
+
+@cache
+def _malformed_adds(org: str, emails: bool) -> st.SearchStrategy[object]:
+    orgs = st.just(org) if org else any_uuids()
+    accounts = probes.recoup_probe_ids()
+    kinds = [k for k in MALFORMED_ADDS if emails or k not in EMAIL_KINDS]
+    by_kind: dict[str, st.SearchStrategy[object]] = {
+        "no organizationId": accounts.map(lambda a: {"accountId": a}),
+        "invalid organizationId": st.tuples(probes.malformed_recoup_probes(), accounts).map(
+            lambda t: {"organizationId": t[0], "accountId": t[1]}
+        ),
+        "neither accountId nor email": orgs.map(lambda o: {"organizationId": o}),
+        "invalid accountId": st.tuples(orgs, probes.malformed_recoup_probes()).map(
+            lambda t: {"organizationId": t[0], "accountId": t[1]}
+        ),
+        "not an object": st.one_of(st.lists(accounts, max_size=2), st.text(max_size=10), st.integers()),
+        "both accountId and email": st.tuples(orgs, accounts).map(
+            lambda t: {"organizationId": t[0], "accountId": t[1], "email": "both@probe.invalid"}
+        ),
+        "invalid email": st.tuples(orgs, st.text("abcdefgh.", min_size=1, max_size=10)).map(
+            lambda t: {"organizationId": t[0], "email": t[1]}
+        ),
+    }
+    return st.one_of(*(by_kind[k] for k in kinds))

@@ -25,6 +25,22 @@ RATE_LIMITED = "the target rate-limited this run before this check could run"
 SUITE = pytest.StashKey["Suite"]()
 
 
+STATE = "contract_state"
+
+
+def shares_state(vendor: str) -> pytest.MarkDecorator:
+    """Mark a test that changes or compares `vendor`'s membership (the disposable member, the member list):
+    such tests share one worker in a concurrent run, one after the other in file order."""
+    mark: pytest.MarkDecorator = getattr(pytest.mark, STATE)(vendor)
+    return mark
+
+
+def few(divisor: int = 10) -> int:
+    """Examples for a property that costs several requests per example: EXAMPLES / divisor, at least 2."""
+    current = settings.default
+    return max(2, (current.max_examples if current is not None else 100) // divisor)
+
+
 def covers(vendor: str, *names: str) -> pytest.MarkDecorator:
     """Declare which checks (by name) of which vendor a test runs."""
     mark: pytest.MarkDecorator = getattr(pytest.mark, MARKER)(vendor, *names)
@@ -38,6 +54,7 @@ class ContractPlugin:
     def pytest_configure(self, config: pytest.Config) -> None:
         config.stash[SUITE] = self.suite
         config.addinivalue_line("markers", f"{MARKER}(vendor, *checks): the checks a contract test runs")
+        config.addinivalue_line("markers", f"{STATE}(vendor): the test changes or compares the vendor's members")
         settings.register_profile(
             "contract",
             max_examples=self.suite.config.examples,
@@ -53,6 +70,7 @@ class ContractPlugin:
         settings.load_profile("contract")
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        _name_operations(items)
         keep: list[pytest.Item] = []
         drop: list[pytest.Item] = []
         for item in items:
@@ -95,6 +113,22 @@ class ContractPlugin:
             return []
         vendor, *names = marker.args
         return self.suite.selected(vendor, names)
+
+
+def _name_operations(items: list[pytest.Item]) -> None:
+    """Give each operation's conformance test its own node id ("...::test_turso_conformance[GET-/v1/user]").
+
+    Schemathesis makes one item per operation under the test's id; pytest-xdist finds a test by its id, so
+    ids must be unique for a concurrent run to run every operation.
+    """
+    seen: dict[str, int] = {}
+    for item in items:
+        seen[item.nodeid] = seen.get(item.nodeid, 0) + 1
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        node_id = getattr(item, "_id", None)
+        if seen[item.nodeid] > 1 and label and node_id is not None and node_id.params is None:
+            item._id = node_id.with_params(label.replace(" ", "-"))
 
 
 def _find(error: BaseException, kind: type[E]) -> E | None:

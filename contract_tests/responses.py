@@ -13,41 +13,41 @@ from typing import Any
 import jsonschema
 import yaml
 
+from .vendors import VENDORS
+
 SPECS = Path(__file__).resolve().parents[1] / "specs"
-OPERATIONS = {
-    "recoup": ("/api/organizations/members", "delete"),
-    "turso": ("/v1/organizations/{organizationSlug}/members/{username}", "delete"),
-}
 
 
 @cache
-def _spec(vendor: str) -> dict[str, Any]:
+def spec(vendor: str) -> dict[str, Any]:
     doc: dict[str, Any] = yaml.safe_load((SPECS / f"{vendor}.yaml").read_text(encoding="utf-8"))
     return doc
 
 
 @cache
-def _validator(vendor: str, status: int) -> jsonschema.protocols.Validator | None:
-    spec = _spec(vendor)
-    path, method = OPERATIONS[vendor]
-    response = spec["paths"][path][method]["responses"].get(str(status))
+def _validator(vendor: str, status: int, operation: str | None = None) -> jsonschema.protocols.Validator | None:
+    doc = spec(vendor)
+    descriptor = VENDORS[vendor]
+    op = descriptor.operation(operation or descriptor.remove)
+    path, method = op.path, op.method.lower()
+    response = doc["paths"][path][method]["responses"].get(str(status))
     schema = ((response or {}).get("content") or {}).get("application/json", {}).get("schema")
     if schema is None:
         return None
-    resolved = _inline(schema, spec)
-    cls = jsonschema.Draft202012Validator if str(spec["openapi"]).startswith("3.1") else jsonschema.Draft4Validator
+    resolved = inline(schema, doc)
+    cls = jsonschema.Draft202012Validator if str(doc["openapi"]).startswith("3.1") else jsonschema.Draft4Validator
     validator: jsonschema.protocols.Validator = cls(resolved)
     return validator
 
 
-def documented(vendor: str, status: int) -> bool:
-    """Whether the spec documents a response schema for this status."""
-    return _validator(vendor, status) is not None
+def documented(vendor: str, status: int, operation: str | None = None) -> bool:
+    """Whether the spec documents a response schema for this status of `operation` (an operationId; the removal)."""
+    return _validator(vendor, status, operation) is not None
 
 
-def problems(vendor: str, status: int, body: Any) -> list[str]:
-    """Why `body` does not match the spec's schema for `status` (empty when it does)."""
-    validator = _validator(vendor, status)
+def problems(vendor: str, status: int, body: Any, operation: str | None = None) -> list[str]:
+    """Why `body` does not match the spec's schema for `status` of `operation` (empty when it does)."""
+    validator = _validator(vendor, status, operation)
     if validator is None:
         return [f"{vendor}.yaml documents no response schema for HTTP {status}"]
     return [_describe(e) for e in validator.iter_errors(body)]
@@ -58,7 +58,7 @@ def _describe(error: jsonschema.ValidationError) -> str:
     return f"{'body' + where}: {error.message}"
 
 
-def _inline(node: Any, spec: dict[str, Any]) -> Any:
+def inline(node: Any, spec: dict[str, Any]) -> Any:
     """`node` with every local `$ref` replaced by what it points to (the specs have no recursive schema)."""
     if isinstance(node, dict):
         ref = node.get("$ref")
@@ -66,8 +66,8 @@ def _inline(node: Any, spec: dict[str, Any]) -> Any:
             target: Any = spec
             for part in ref[2:].split("/"):
                 target = target[part.replace("~1", "/").replace("~0", "~")]
-            return _inline(target, spec)
-        return {k: _inline(v, spec) for k, v in node.items()}
+            return inline(target, spec)
+        return {k: inline(v, spec) for k, v in node.items()}
     if isinstance(node, list):
-        return [_inline(v, spec) for v in node]
+        return [inline(v, spec) for v in node]
     return node

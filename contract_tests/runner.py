@@ -131,16 +131,31 @@ def _suite(config: Config, url: str, checks: list[Check], client: Client, out: T
         except (ControlError, ValueError) as exc:
             print(f"note: the stub gave no demo configuration ({exc}); unset variables stay unset", file=out)
     target = Target.resolve(config, url, is_stub=is_stub, defaults=defaults)
+    stub_mode = config.mode == "stub" and is_stub
     client.policy = Policy(
         url,
         recoup_disposable=_pair(target, "RECOUP_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID"),
         turso_disposable=_pair(target, "TURSO_ORG", "TURSO_DISPOSABLE_MEMBER"),
         control=is_stub,
+        emails=stub_mode,
+        pool=stub_pool(Control(client), target) if stub_mode else frozenset(),
     )
     client.secrets = target.secrets()
     if client.admin_token:
         client.secrets[client.admin_token] = ADMIN_TOKEN_VARIABLE
     return Suite(config, target, client, Results(checks))
+
+
+def stub_pool(control: Control, target: Target) -> frozenset[tuple[str, str, str]]:
+    """Stub mode only (the suite's own stub, reset before each test): every seed user or account, as a member of
+    the configured organization that the stateful model may add, re-role and remove."""
+    state = control.state()
+    pool: set[tuple[str, str, str]] = set()
+    if org := target.get("RECOUP_ORG_ID"):
+        pool |= {("recoup", org.lower(), str(a["id"]).lower()) for a in state.get("recoup", {}).get("accounts", [])}
+    if org := target.get("TURSO_ORG"):
+        pool |= {("turso", org, str(u["username"])) for u in state.get("turso", {}).get("users", [])}
+    return frozenset(pool)
 
 
 def _unconfigured(suite: Suite, config: Config) -> str | None:

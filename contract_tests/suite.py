@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pytest
 from hypothesis import currently_in_test_context
 
+from . import probes
 from .apis import RecoupApi, TursoApi
 from .checks import REGISTRY, Check, Inapplicable, NotApplicable, Violation
+from .checks.plan import Plan
 from .config import Config, ConfigError
 from .control import Control
 from .http import Client
 from .report import Results
 from .target import Target
+from .vendors import VENDORS
 
 T = TypeVar("T")
-CREDENTIALS = {"recoup": ("RECOUP_API_KEY", "RECOUP_BEARER_TOKEN"), "turso": ("TURSO_TOKEN",)}
-DISPOSABLE = {
-    "recoup": ("RECOUP_ORG_ID", "RECOUP_DISPOSABLE_MEMBER_ID"),
-    "turso": ("TURSO_ORG", "TURSO_DISPOSABLE_MEMBER"),
-}
+CREDENTIALS = {name: v.credentials for name, v in VENDORS.items()}
+DISPOSABLE = {name: (v.organization, v.disposable) for name, v in VENDORS.items()}
 
 
 def select(config: Config) -> list[Check]:
@@ -59,7 +58,7 @@ class Suite:
     def selected(self, vendor: str, names: Sequence[str] = ()) -> list[Check]:
         return [c for c in self.checks if c.vendor == vendor and (not names or c.name in names)]
 
-    def verify(self, vendor: str, fn: Callable[..., Any], *args: Any) -> None:
+    def verify(self, vendor: str, fn: Callable[..., Any], *args: Any) -> Any:
         """Run one check on one example and record the outcome; a skip names what to configure.
 
         A check outside the selection still runs when a selected one depends on it, unrecorded.
@@ -68,7 +67,7 @@ class Suite:
         if currently_in_test_context():
             self.results.generated_cases += 1
         try:
-            fn(*args)
+            result = fn(*args)
         except Violation as violation:
             violation.named(check or _registered(vendor, fn))
             if check is not None:
@@ -77,13 +76,14 @@ class Suite:
         except NotApplicable as why:
             if check is not None:
                 self.results.not_applicable(check, str(why))
-            return
+            return None
         except Inapplicable as why:
             if check is not None:
                 self.results.skipped(check, str(why))
             pytest.skip(str(why))
         if check is not None:
             self.results.passed(check)
+        return result
 
     def unconfigured(self, vendor: str) -> str | None:
         """Why `vendor` cannot be tested at all (none of its credentials is usable), or None."""
@@ -99,30 +99,63 @@ class Suite:
         except Inapplicable as why:
             pytest.skip(str(why))
 
-    @contextmanager
-    def restoring(self, vendor: str) -> Iterator[None]:
-        """Put the disposable member back afterwards, when the target is this project's stub run by someone else.
+    def plan(self, vendor: str) -> Plan:
+        """The pool and cost of a `lifecycle_model` run: seed accounts in stub mode, the disposable member live.
 
-        In stub mode the next test's reset does it. Nothing is restored when the check was skipped (e.g. the
-        member was not there to begin with), and never on a server that is not the stub.
+        Stub mode: the disposable member, up to two seed accounts that are not members of the organization yet
+        and one that is (never the caller or an owner), and for Turso a probe; shrinking on. Live mode: the
+        disposable member (and a probe for Turso), no shrinking. Sequences: EXAMPLES / 10 (at least 2) in stub
+        mode; EXAMPLES / 5 (at least 5) live, where the pool is small and each sequence short of reach.
         """
         org_var, member_var = DISPOSABLE[vendor]
-        org, member = self.target.get(org_var), self.target.get(member_var)
-        if self.target.mode != "live" or self.control is None or not org or not member:
-            yield
-            return
-        role = self.control.role(vendor, org, member)
+        org, member = self.target.require_all(org_var, member_var)
+        unknown = (probes.TURSO_PREFIX + "model",) if vendor == "turso" else ()
+        if self.target.mode != "stub" or self.control is None:
+            examples = max(5, self.config.examples // 5)
+            return Plan((member if vendor == "turso" else member.lower(),), unknown, examples, 10, False, None)
+        examples = max(2, self.config.examples // 10)
+        state = self.control.state().get(vendor, {})
+        if vendor == "turso":
+            members: list[dict[str, str]] = next(
+                (o["members"] for o in state.get("organizations", []) if o.get("slug") == org), []
+            )
+            roles = {m["username"]: m["role"] for m in members}
+            outside = [u["username"] for u in state.get("users", []) if u["username"] not in roles]
+            inside = [u for u, r in roles.items() if r in ("member", "viewer") and u != member]
+            pool = (member, *outside[:2], *inside[:1])
+        else:
+            orgs = state.get("organizations", [])
+            ids: list[str] = next((o["members"] for o in orgs if o.get("id") == org.lower()), [])
+            caller = self.control_caller(vendor)
+            accounts = [str(a["id"]).lower() for a in state.get("accounts", []) if str(a["id"]).lower() != caller]
+            outside = [a for a in accounts if a not in ids]
+            inside = [a for a in accounts if a in ids and a != member.lower()]
+            pool = (member.lower(), *outside[:2], *inside[:1])
+        return Plan(tuple(dict.fromkeys(pool)), unknown, examples, 10, True, self.control.reset)
+
+    def control_caller(self, vendor: str) -> str:
+        """The Recoup caller's account id (GET /api/accounts/id), so a model never removes the caller itself."""
+        ex = self.recoup.account_id(self.recoup.credentials()[0])
+        doc = ex.json()
+        return str(doc.get("accountId", "")).lower() if isinstance(doc, dict) else ""
+
+    def put_back(self, vendor: str, restore: Callable[[], Any]) -> None:
+        """After a check that must not have changed the disposable member: put it back if it did (unrecorded).
+
+        `restore` is the vendor's restore check; NotApplicable means nothing was missing. A failing restore
+        fails the test loudly, saying what to re-add.
+        """
         try:
-            yield
-        except pytest.skip.Exception:
-            raise
-        finally:
-            if role is not None and self.control.role(vendor, org, member) is None:
-                self.control.restore(vendor, org, member, role if vendor == "turso" else None)
-                self.notes.append(
-                    f"{vendor}: restored {member} in {org} through the stub's control API "
-                    "(POST /__admin/memberships), so the next run tests its removal again"
-                )
+            restored = restore()
+        except NotApplicable:
+            return
+        if restored:
+            self.notes.append(f"{vendor}: {restored}")
+
+    def restored(self, vendor: str, what: str | None) -> None:
+        """Report a restore of the disposable member through the vendor's own API (live targets only)."""
+        if what and self.target.mode == "live":
+            self.notes.append(f"{vendor}: {what}")
 
 
 def _registered(vendor: str, fn: Callable[..., Any]) -> Check:

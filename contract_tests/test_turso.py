@@ -40,10 +40,3 @@ def test_rejects_non_member(suite: Suite, turso: TursoApi, username: str) -> Non
 @given(username=probes.turso_probe_usernames(plain=True))
 def test_not_found_names_user_and_org(suite: Suite, turso: TursoApi, username: str) -> None:
     suite.verify(V, rules.not_found_names_user_and_org, turso, username)
-
-
-@covers(V, "removes_disposable_member", "removal_persists")
-def test_disposable_member(suite: Suite, turso: TursoApi) -> None:
-    with suite.restoring(V):
-        suite.verify(V, rules.removes_disposable_member, turso)
-        suite.verify(V, rules.removal_persists, turso)

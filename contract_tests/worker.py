@@ -20,7 +20,7 @@ import pytest
 from .concurrency import Lane, pace
 from .http import Client, RateLimits
 from .parallel import KEY, RunDescription, groups
-from .plugin import MARKER, ContractPlugin
+from .plugin import MARKER, STATE, ContractPlugin
 from .report import Results
 from .scheduling import write_groups
 from .suite import Suite, select
@@ -82,4 +82,6 @@ class Worker:
         if marker is None:
             return []
         vendor, *names = marker.args
-        return [check.id for check in self.suite.selected(vendor, names)]
+        ids = [check.id for check in self.suite.selected(vendor, names)]
+        state = item.get_closest_marker(STATE)
+        return [*ids, f"{state.args[0]}:members"] if state is not None else ids

@@ -69,11 +69,14 @@ def expect_json(ex: Exchange) -> Any:
     return doc
 
 
-def expect_documented(ex: Exchange, vendor: str, status: int, what: str) -> Any:
-    """HTTP `status` with a JSON body valid against the spec's schema for it (extra properties allowed); the body."""
+def expect_documented(ex: Exchange, vendor: str, status: int, what: str, operation: str | None = None) -> Any:
+    """HTTP `status` with a JSON body valid against the spec's schema for it (extra properties allowed); the body.
+
+    `operation` is the operationId whose responses apply (the vendor's removal when None).
+    """
     expect(ex.status == status, f"{what}: expected HTTP {status}, got {ex.status}", ex)
     body = expect_json(ex)
-    found = responses.problems(vendor, status, body)
+    found = responses.problems(vendor, status, body, operation)
     expect(not found, f"{what}: the body does not match {vendor}.yaml's HTTP {status} schema: {'; '.join(found)}", ex)
     return body
 
@@ -99,11 +102,13 @@ class Check:
 
 
 def _build() -> tuple[Check, ...]:
-    from . import bodies, conformance, recoup, turso
+    from . import bodies, conformance, recoup, recoup_lifecycle, turso, turso_lifecycle
 
     out = [Check(fn.__name__, v, "conformance", fn) for fn in conformance.CHECKS for v in conformance.vendors(fn)]
     out += [Check(fn.__name__, "recoup", "behaviour", fn) for fn in recoup.CHECKS]
     out += [Check(fn.__name__, "turso", "behaviour", fn) for fn in turso.CHECKS]
+    out += [Check(fn.__name__, "recoup", "lifecycle", fn) for fn in recoup_lifecycle.CHECKS]
+    out += [Check(fn.__name__, "turso", "lifecycle", fn) for fn in turso_lifecycle.CHECKS]
     out += [Check("error_body", "recoup", "error bodies", bodies.recoup_error_body)]
     out += [Check("error_body", "turso", "error bodies", bodies.turso_error_body)]
     return tuple(out)

@@ -6,14 +6,13 @@ the behaviour checks `rejects_missing_credentials` and `rejects_unknown_credenti
 same rule through the guarded client); `unsupported_method` and
 `allow_header_conformance` (the specs describe one method of a path the real vendors serve more methods on;
 no such requests are generated); `response_headers_conformance` (no response headers are documented);
-`missing_required_header` (no header parameter besides credentials); the stateful checks (one operation per spec).
+`missing_required_header` (no header parameter besides credentials); schemathesis' stateful links (the
+specs declare none; `lifecycle_model` is the suite's own state machine).
 
-`invalid_input_rejected` runs on Recoup only. The Turso spec admits any string in both of its path
-parameters (`organizationSlug`, `username`: `type: string`, nothing else), so no input is invalid under
-it: schemathesis' negative generation finds essentially no negative Turso case (one in a default run, or
-none), and a row counting that would be evidence of nothing. A Turso request outside the spec is one
-that is not the operation at all (a different path), which `no_server_errors` and the status checks
-already see.
+`invalid_input_rejected` runs on both vendors. The Turso spec admits any string in its path parameters
+(`organizationSlug`, `username`), so its negative cases that count are the add and update-role bodies
+(a role outside the enum, no username, not an object); whether a request as sent is still outside the
+spec is decided by `spec_requests.is_valid` (query parameters and the request body against its schema).
 
 Each case counts only for the checks that apply to it (`applies`): `invalid_input_rejected` for a
 negative case whose request as sent is outside the spec, `valid_input_accepted` for a positive case,
@@ -25,13 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 from schemathesis import checks as core
 from schemathesis.core.failures import Failure
 from schemathesis.specs.openapi import checks as openapi
 
-from .. import probes, responses
+from .. import responses, spec_requests
 
 
 class ConformanceFailure(AssertionError):
@@ -57,7 +55,7 @@ def no_server_errors(ctx: Any, response: Any, case: Any) -> Any:
 
 
 def documented_status_codes(ctx: Any, response: Any, case: Any) -> Any:
-    """specs `responses:`: the only statuses are Recoup 200/400/401/403 and Turso 200/401/403/404."""
+    """specs `responses:`: each operation answers only the statuses its spec documents for it."""
     return _run("documented_status_codes", openapi.status_code_conformance, ctx, response, case)
 
 
@@ -72,7 +70,7 @@ def response_matches_schema(ctx: Any, response: Any, case: Any) -> Any:
 
 
 def invalid_input_rejected(ctx: Any, response: Any, case: Any) -> Any:
-    """specs `parameters:` (required, `format: uuid`, single values): input outside them is rejected (4xx)."""
+    """specs `parameters:` and `requestBody:` (required, formats, enums, single values): input outside is rejected."""
     return _run("invalid_input_rejected", openapi.negative_data_rejection, ctx, response, case)
 
 
@@ -89,7 +87,7 @@ CHECKS = (
     invalid_input_rejected,
     valid_input_accepted,
 )
-RECOUP_ONLY = {invalid_input_rejected}
+RECOUP_ONLY: set[Callable[..., Any]] = set()
 # Why a check applied to no case, by check name.
 WHY_NOT = {
     "documented_status_codes": "every case was a request-shape probe, whose status the spec does not fix",
@@ -110,20 +108,20 @@ def applies(name: str, vendor: str, case: Any, response: Any) -> str | None:
         return None
     if openapi.is_unexpected_http_status_case(case):
         return WHY_NOT["documented_status_codes"]
+    operation = operation_id(case)
     if name in ("documented_content_type", "response_matches_schema"):
-        return None if responses.documented(vendor, response.status_code) else WHY_NOT[name]
+        return None if responses.documented(vendor, response.status_code, operation) else WHY_NOT[name]
     meta = case.meta
     if name == "invalid_input_rejected":
         negative = meta is not None and meta.generation.mode.is_negative
-        url = response.request.url if response.request is not None else ""
-        return None if negative and not recoup_query_is_valid(str(url)) else WHY_NOT[name]
+        sent = response.request
+        url, body = (str(sent.url), sent.body) if sent is not None else ("", None)
+        return None if negative and not spec_requests.is_valid(vendor, operation, url, body) else WHY_NOT[name]
     if name == "valid_input_accepted":
         return None if meta is not None and meta.generation.mode.is_positive else WHY_NOT[name]
     return None
 
 
-def recoup_query_is_valid(url: str) -> bool:
-    """recoup.yaml `parameters:`: organization_id and account_id each given once, each `format: uuid`."""
-    pairs = parse_qsl(urlsplit(url).query, keep_blank_values=True)
-    values = {name: [v for n, v in pairs if n == name] for name in ("organization_id", "account_id")}
-    return all(len(v) == 1 and probes.is_uuid(v[0]) for v in values.values())
+def operation_id(case: Any) -> str:
+    found: str = case.operation.definition.raw["operationId"]
+    return found

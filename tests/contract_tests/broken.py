@@ -33,11 +33,14 @@ Layer = Callable[[ASGIApp], ASGIApp]
 
 
 def is_recoup(scope: Scope) -> bool:
-    return scope["type"] == "http" and scope["path"] == RECOUP_PATH
+    """A Recoup removal (these layers break the removal's rules; `broken_lifecycle` breaks the others)."""
+    return scope["type"] == "http" and scope["method"] == "DELETE" and scope["path"] == RECOUP_PATH
 
 
 def is_turso(scope: Scope) -> bool:
-    return scope["type"] == "http" and scope["path"].startswith("/v1/organizations/")
+    """A Turso removal."""
+    path = scope["path"] if scope["type"] == "http" else ""
+    return scope["method"] == "DELETE" and path.startswith("/v1/organizations/") and "/members/" in path
 
 
 def query(scope: Scope) -> list[tuple[str, str]]:

@@ -12,10 +12,13 @@ import pytest
 from contract_tests.checks import REGISTRY
 from mock_server.background import BackgroundStub
 
-from .broken import BROKEN, REFUSED
+from .broken import BROKEN as BROKEN_REMOVAL
+from .broken import REFUSED
+from .broken_lifecycle import BROKEN_LIFECYCLE
 from .cli import Run, run_suite
 
 EXAMPLES = "25"
+BROKEN = {**BROKEN_REMOVAL, **BROKEN_LIFECYCLE}
 
 
 @pytest.fixture(scope="module")

@@ -175,12 +175,16 @@ def test_a_named_disposable_member_of_a_server_that_is_not_the_stub(tmp_path: Pa
         unnamed = run_suite(tmp_path / "a", "--url", stub.url, *FEW, env={**named, "TURSO_DISPOSABLE_MEMBER": ""})
         first = run_suite(tmp_path / "b", "--url", stub.url, *FEW, env=named)
         second = run_suite(tmp_path / "c", "--url", stub.url, *FEW, env=named)
+        del stub.store.state.turso.organizations["demo-org"].members["bob"]  # gone, as if removed by hand
+        third = run_suite(tmp_path / "d", "--url", stub.url, *FEW, env=named)
     assert unnamed.code == 0 and unnamed.outcomes()["turso.removes_disposable_member"] == "skipped", unnamed.output
-    # A member the user named is removed once; the next run says it is gone and how to re-add it.
-    assert first.code == 0 and first.outcomes()["turso.removes_disposable_member"] == "pass", first.output
-    assert second.code == 0, second.output
-    assert second.outcomes()["turso.removes_disposable_member"] == "skipped"
-    assert "no longer a member of demo-org" in second.output and "turso org members add" in second.output
+    # A member the user named is removed and put back through the vendor's API: the next run tests it again.
+    for run in (first, second):
+        assert run.code == 0 and run.outcomes()["turso.removes_disposable_member"] == "pass", run.output
+        assert "note: turso: restored bob in demo-org as member" in run.output, run.output
+    # A member that is gone all the same: the run says so and how to re-add it.
+    assert third.code == 0 and third.outcomes()["turso.removes_disposable_member"] == "skipped", third.output
+    assert "is not a member of demo-org" in third.output and "turso org members add" in third.output
     # Only GET /__admin, to recognise the stub; never its reset, state or memberships.
     assert {m for m, p in wrapped[0].seen if p.startswith("/__admin")} == {"GET"}
     assert {p for _, p in wrapped[0].seen if p.startswith("/__admin")} == {"/__admin"}

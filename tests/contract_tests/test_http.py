@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import shlex
 import time
 
@@ -50,9 +51,11 @@ def test_probes_and_the_named_disposable_member_may_be_removed(url: str) -> None
         ("DELETE", f"{TURSO}/acme/members/bob", "probe"),
         ("DELETE", f"{TURSO}/demo-org/members/probe__x%252F..", "probe"),
         ("DELETE", f"{TURSO}/demo-org/members/probe__a/../../bob", "probe"),
-        ("DELETE", f"{TURSO}/demo-org/members", "not the Turso member operation"),
-        ("PATCH", f"{TURSO}/demo-org/members/probe__x", "only sends DELETE"),
-        ("GET", f"{RECOUP}?organization_id={ORG}&account_id={PROBE}", "only sends DELETE"),
+        ("DELETE", f"{TURSO}/demo-org/members", "not an operation of"),
+        ("PUT", f"{TURSO}/demo-org/members/probe__x", "not an operation of"),
+        ("PATCH", f"{TURSO}/demo-org/members/alice", "probe"),
+        ("PATCH", f"{TURSO}/acme/members/bob", "probe"),
+        ("DELETE", f"{TURSO}/demo-org/members/probe__a/b", "neither"),
         ("DELETE", "http://example.com/api/organizations/members", "outside the target"),
         ("POST", f"{BASE}/__admin/reset", "not this project's stub"),
         ("GET", f"{BASE}/other", "neither"),
@@ -61,6 +64,79 @@ def test_probes_and_the_named_disposable_member_may_be_removed(url: str) -> None
 def test_anything_else_is_refused(method: str, url: str, why: str) -> None:
     refusal = POLICY.refusal(method, url, None)
     assert refusal is not None and why in refusal
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{BASE}/api/accounts/id",
+        f"{BASE}/api/organizations?account_id={MEMBER}",
+        f"{BASE}/api/organizations?account_id=2e4f6a8c-0b1d-4e3f-a5b7-c9d1e3f5a7b9",
+        f"{BASE}/v1/auth/validate",
+        f"{BASE}/v1/user",
+        f"{TURSO}",
+        f"{TURSO}/demo-org",
+        f"{TURSO}/demo-org/members",
+        f"{TURSO}/demo-org/members/alice",
+    ],
+)
+def test_reads_are_always_allowed_without_a_body(url: str) -> None:
+    assert POLICY.refusal("GET", url, None) is None
+    assert "body" in (POLICY.refusal("GET", url, b"{}") or "")
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        (RECOUP, {"organizationId": ORG, "accountId": MEMBER}),
+        (RECOUP, {"organizationId": ORG.upper(), "accountId": MEMBER.upper()}),
+        (RECOUP, {"organizationId": ORG, "accountId": PROBE}),
+        (RECOUP, {"organizationId": "x", "accountId": [PROBE, 3]}),
+        (RECOUP, {"organizationId": ORG}),
+        (RECOUP, [MEMBER]),
+        (f"{TURSO}/demo-org/members", {"username": "bob", "role": "member"}),
+        (f"{TURSO}/acme/members", {"username": "probe__x"}),
+        (f"{TURSO}/demo-org/members", {"role": "admin"}),
+        (f"{TURSO}/demo-org/members/bob", {"role": "admin"}),
+    ],
+)
+def test_adds_and_role_changes_of_probes_and_the_disposable_member_may_be_sent(url: str, body: object) -> None:
+    method = "PATCH" if url.endswith("/bob") else "POST"
+    assert POLICY.refusal(method, url, json.dumps(body).encode()) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "why"),
+    [
+        (RECOUP, {"organizationId": ORG, "accountId": "2e4f6a8c-0b1d-4e3f-a5b7-c9d1e3f5a7b9"}, "probe"),
+        (RECOUP, {"organizationId": "other", "accountId": MEMBER}, "probe"),
+        (RECOUP, {"organizationId": ORG, "accountId": [PROBE, "a"]}, "probe"),
+        (RECOUP, {"organizationId": ORG, "AccountId": "a"}, "probe"),
+        (RECOUP, {"organizationId": ORG, "email": "probe@probe.invalid"}, "by email"),
+        (RECOUP, {"organizationId": ORG, "Email": 3}, "by email"),
+        (f"{TURSO}/demo-org/members", {"username": "alice"}, "probe"),
+        (f"{TURSO}/acme/members", {"username": "bob"}, "probe"),
+        (f"{TURSO}/demo-org/members", {"username": 0}, "not a string"),
+        (f"{TURSO}/demo-org/members", {"username": ["alice"]}, "not a string"),
+    ],
+)
+def test_adds_of_anyone_else_and_adds_by_email_are_refused(url: str, body: object, why: str) -> None:
+    refusal = POLICY.refusal("POST", url, json.dumps(body).encode())
+    assert refusal is not None and why in refusal
+
+
+def test_a_form_body_is_judged_as_a_json_one() -> None:
+    assert POLICY.refusal("POST", f"{TURSO}/demo-org/members", b"username=alice") is not None
+    assert POLICY.refusal("POST", RECOUP, f"organizationId={ORG}&accountId=a".encode()) is not None
+    assert POLICY.refusal("POST", f"{TURSO}/demo-org/members", b"not json") is None
+
+
+def test_stub_mode_allows_emails_and_the_seed_pool() -> None:
+    policy = Policy(BASE, emails=True, pool=frozenset({("turso", "demo-org", "carol"), ("recoup", ORG, PROBE)}))
+    assert policy.refusal("POST", RECOUP, json.dumps({"organizationId": ORG, "email": "x@probe.invalid"})) is None
+    assert policy.refusal("POST", f"{TURSO}/demo-org/members", b'{"username": "carol"}') is None
+    assert policy.refusal("PATCH", f"{TURSO}/demo-org/members/carol", b'{"role": "admin"}') is None
+    assert policy.refusal("DELETE", f"{TURSO}/acme/members/carol", None) is not None
 
 
 def test_a_body_is_refused_and_the_control_api_needs_the_stub() -> None:

@@ -1,4 +1,4 @@
-"""A live-mode run removes no member it was not told to remove, however much generators love its name."""
+"""A live-mode run adds, re-roles and removes no member but the disposable one, however much generators love a name."""
 
 from __future__ import annotations
 
@@ -43,21 +43,33 @@ LOVED_NAMES = [
     " ",
 ]
 
+# Existing users and accounts that are members of nothing: an add must never reach them.
+OUTSIDE_NAMES = ["b", "1", "B", "probe-", "new"]
+OUTSIDE_IDS = ["22222222-2222-4222-8222-222222222222", "e3e70682-c209-4cac-a29f-6fbed82c07ce"]
+
 
 def seed() -> dict:
     accounts = [{"id": CALLER, "api_keys": ["safety-key"], "bearer_tokens": ["safety-jwt"]}, {"id": DISPOSABLE}]
-    members = [{"username": "owner", "role": "owner"}, {"username": "leaving", "role": "member"}]
+    members = [
+        {"username": "owner", "role": "owner"},
+        {"username": "leaving", "role": "member"},
+        {"username": "watcher", "role": "viewer"},
+    ]
     return {
         "recoup": {
-            "accounts": accounts + [{"id": i} for i in LOVED_IDS],
+            "accounts": accounts + [{"id": i} for i in LOVED_IDS] + [{"id": i} for i in OUTSIDE_IDS],
             "organizations": [
                 {"id": ORG, "members": [CALLER, DISPOSABLE, *LOVED_IDS]},
                 {"id": FOREIGN, "members": LOVED_IDS},
             ],
         },
         "turso": {
-            "users": [{"username": "owner", "tokens": ["safety-token"]}, {"username": "leaving"}]
-            + [{"username": n} for n in LOVED_NAMES],
+            "users": [
+                {"username": "owner", "tokens": ["safety-token"]},
+                {"username": "leaving"},
+                {"username": "watcher", "tokens": ["safety-viewer"]},
+            ]
+            + [{"username": n} for n in LOVED_NAMES + OUTSIDE_NAMES],
             "organizations": [
                 {"slug": "safety-org", "members": members + [{"username": n, "role": "member"} for n in LOVED_NAMES]},
                 {"slug": "a", "members": [{"username": "owner", "role": "owner"}, {"username": "0", "role": "member"}]},
@@ -75,19 +87,24 @@ ENV = {
     "TURSO_TOKEN": "safety-token",
     "TURSO_ORG": "safety-org",
     "TURSO_DISPOSABLE_MEMBER": "leaving",
+    "TURSO_MEMBER_TOKEN": "safety-viewer",
 }
 
 
-def test_a_live_run_removes_none_of_the_members_generators_love(tmp_path: Path) -> None:
+def test_a_live_run_changes_none_of_the_members_generators_love(tmp_path: Path) -> None:
     with BackgroundStub(seed=seed()) as stub:
+        accounts_before = set(stub.store.state.recoup.accounts)
         run = run_suite(tmp_path, "--url", stub.url, env=ENV)
         state = stub.store.state
         recoup = state.recoup.organizations
         turso = state.turso.organizations
         assert recoup[ORG].members == {CALLER, DISPOSABLE, *LOVED_IDS}  # the disposable one was put back
         assert recoup[FOREIGN].members == set(LOVED_IDS)
-        assert set(turso["safety-org"].members) == {"owner", "leaving", *LOVED_NAMES}
-        assert set(turso["a"].members) == {"owner", "0"}  # an organization a generated slug can hit
+        assert set(state.recoup.accounts) == accounts_before  # no account created (no add by email)
+        roles = {"owner": "owner", "leaving": "member", "watcher": "viewer"} | {n: "member" for n in LOVED_NAMES}
+        assert turso["safety-org"].members == roles  # nobody added or re-roled; the disposable one back as member
+        assert turso["a"].members == {"owner": "owner", "0": "member"}  # an organization a generated slug can hit
     assert run.code == 0, run.output
     assert set(run.outcomes().values()) == {"pass"}, run.output
     assert run.summary()["generated_cases"] > 1000
+    assert any("restored leaving in safety-org as member" in note for note in run.summary()["notes"])
