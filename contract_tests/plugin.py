@@ -2,7 +2,8 @@
 
 Each test declares the checks it runs with `@covers(vendor, *names)`; a test none of whose checks is selected
 is deselected. An error that is not a Violation (a refused request, a connection failure, a bug) is recorded
-as a failure of every check of its test, so the table never shows it as passed; checks a Violation stopped
+as a failure of every check of its test, so the table never shows it as passed, and so is a Violation of a
+read a test needs as evidence (the member list before a removal); checks a Violation stopped
 before they ran are "not run", naming the check that failed first. A target that kept rate-limiting
 (`RateLimited`) is no failure: the run stops, and the checks not yet run say why.
 """
@@ -95,6 +96,11 @@ class ContractPlugin:
             problem = f"{type(error).__name__}: {error}".splitlines()[0]
             for check in checks:
                 results.failed(check, problem, f"{check.id} ERROR\n  {type(error).__name__}: {error}")
+        elif report.failed and violation is not None and violation.check is None:
+            # A read the test's checks need as evidence (e.g. the member list) broke a rule of its own.
+            for check in pending:
+                named = Violation(f"a read it needs failed: {violation.problem}", *violation.exchanges).named(check)
+                results.failed(check, named.problem, str(named))
         elif report.failed and violation is not None:
             if violation.check is not None and violation.check not in checks:
                 results.other_failures.append(str(violation))

@@ -126,14 +126,14 @@ class Suite:
         else:
             orgs = state.get("organizations", [])
             ids: list[str] = next((o["members"] for o in orgs if o.get("id") == org.lower()), [])
-            caller = self.control_caller(vendor)
+            caller = self.recoup_caller()
             accounts = [str(a["id"]).lower() for a in state.get("accounts", []) if str(a["id"]).lower() != caller]
             outside = [a for a in accounts if a not in ids]
             inside = [a for a in accounts if a in ids and a != member.lower()]
             pool = (member.lower(), *outside[:2], *inside[:1])
         return Plan(tuple(dict.fromkeys(pool)), unknown, examples, 10, True, self.control.reset)
 
-    def control_caller(self, vendor: str) -> str:
+    def recoup_caller(self) -> str:
         """The Recoup caller's account id (GET /api/accounts/id), so a model never removes the caller itself."""
         ex = self.recoup.account_id(self.recoup.credentials()[0])
         doc = ex.json()

@@ -11,8 +11,6 @@ which cannot exist); each sequence ends with the disposable member restored as i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -109,7 +107,7 @@ def turso_lifecycle_model(api: TursoApi, plan: Plan) -> None:
                 return
             listed, ex = turso_rules.members(api, headers)
             if listed != self.model:
-                raise self.log.fail(f"the member list is not the model: {turso_rules._diff(self.model, listed)}", ex)
+                raise self.log.fail(f"the member list is not the model: {turso_rules.diff(self.model, listed)}", ex)
 
         def _status(self, ex: Exchange, wanted: int) -> None:
             if ex.status != wanted:
@@ -208,7 +206,3 @@ def recoup_lifecycle_model(api: RecoupApi, plan: Plan, headers: Headers) -> None
                     )
 
     run_state_machine_as_test(Machine, settings=_settings(plan))
-
-
-def pool_of(candidates: Sequence[str], size: int) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(candidates))[:size]

@@ -97,7 +97,7 @@ def add_rejects_malformed_body(api: RecoupApi, body: Any, headers: Headers) -> N
 
 def add_requires_credentials(api: RecoupApi, headers: Headers, account: str) -> None:
     """recoup.yaml Add Member 401: without credentials, or with unknown ones -> 401."""
-    org = api.target.get("RECOUP_ORG_ID") or account
+    org = api.target.get("RECOUP_ORG_ID") or probes.recoup_probe_id(0x0F1168)
     _status(api.add_member(org, account, headers), 401, "an add without valid credentials")
 
 

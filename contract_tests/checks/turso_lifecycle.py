@@ -49,10 +49,10 @@ def role_of(api: TursoApi) -> str:
 
 def _unchanged(api: TursoApi, before: dict[str, str], what: str, *exchanges: Exchange) -> None:
     after, ex = members(api)
-    expect(after == before, f"{what} changed the member list: {_diff(before, after)}", *exchanges, ex)
+    expect(after == before, f"{what} changed the member list: {diff(before, after)}", *exchanges, ex)
 
 
-def _diff(before: dict[str, str], after: dict[str, str]) -> str:
+def diff(before: dict[str, str], after: dict[str, str]) -> str:
     gone = sorted(set(before) - set(after))
     new = sorted(set(after) - set(before))
     moved = sorted(u for u in set(before) & set(after) if before[u] != after[u])
@@ -167,7 +167,7 @@ def removal_spares_others(api: TursoApi, before: dict[str, str]) -> None:
     _, member = _disposable(api)
     after, ex = members(api)
     wanted = {u: r for u, r in before.items() if u != member}
-    expect(after == wanted, f"the removal of {member} changed more than that member: {_diff(wanted, after)}", ex)
+    expect(after == wanted, f"the removal of {member} changed more than that member: {diff(wanted, after)}", ex)
 
 
 def restores_disposable_member(api: TursoApi, role: str) -> str:
