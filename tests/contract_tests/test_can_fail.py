@@ -15,7 +15,7 @@ from mock_server.background import BackgroundStub
 from .broken import BROKEN, REFUSED
 from .cli import Run, run_suite
 
-EXAMPLES = "25"
+EXAMPLES = "15"
 
 
 @pytest.fixture(scope="module")
