@@ -38,8 +38,8 @@ lint: $(STAMP) ## ruff check, format check, mypy --strict, and the OpenAPI check
 	@$(BIN)/mypy
 	@$(BIN)/python -m mock_server.specs
 
-unit: $(STAMP) ## the unit and app tests (pytest-xdist, 3 at a time)
-	@$(BIN)/python -m pytest -q -n 3 tests
+unit: $(STAMP) ## the unit and app tests (pytest-xdist: 3 at a time, one worker per file)
+	@$(BIN)/python -m pytest -q -n 3 --dist loadfile tests
 
 contract: $(STAMP) ## the contract suite: on a stub it starts, or URL=http://host:port (API= RATE= EXAMPLES= STRICT= WORKERS=)
 	@$(BIN)/python -m contract_tests $(if $(URL),--url $(URL)) $(if $(API),--api $(API)) \

@@ -17,7 +17,7 @@ from .broken import REFUSED
 from .broken_lifecycle import BROKEN_LIFECYCLE
 from .cli import Run, run_suite
 
-EXAMPLES = "25"
+EXAMPLES = "15"
 BROKEN = {**BROKEN_REMOVAL, **BROKEN_LIFECYCLE}
 
 

@@ -28,7 +28,7 @@ from .proofs import PROOFS
 from .run import serve
 
 WORKERS = 4
-EXAMPLES = {"correct": "25", "broken": "20"}
+EXAMPLES = {"correct": "20", "broken": "15"}
 SUMMARY = ROOT / "reports" / "zoo" / "summary.json"
 
 
@@ -68,6 +68,8 @@ def run_member(member: Member, reports: Path) -> ZooRun:
         args = ["--url", served.url, "--examples", EXAMPLES[kind]]
         if len(member.vendors) == 1:
             args += ["--api", member.vendors[0]]
+        if member.broken:  # the checks it must be caught by: each broken run costs a second, not a full suite
+            args += ["--only", ",".join(member.catches)]
         started = time.monotonic()
         run = run_suite(reports, *args, env=served.environment)
         seconds = time.monotonic() - started
