@@ -14,7 +14,7 @@ from typing import Any
 
 from . import recoup, turso
 from .exchange import Answer, Request, json_body
-from .world import World
+from .world import HOME_ORG, World
 
 Before = Callable[[Request, World], Request | Answer]
 After = Callable[[Request, Answer, World], Answer]
@@ -513,10 +513,11 @@ def _recoup_add_new_id(request: Request, answer: Answer, world: World) -> Answer
     return answer
 
 
-def _recoup_add_accepts_both(request: Request, world: World) -> Request | Answer:
+def _recoup_add_guesses_organization(request: Request, world: World) -> Request | Answer:
+    """An add without organizationId goes to the caller's organization instead of a 400."""
     body = _add_body(request)
-    if _is_recoup_add(request) and "accountId" in body and "email" in body:
-        return _with_json(request, {k: v for k, v in body.items() if k != "email"})
+    if _is_recoup_add(request) and isinstance(body, dict) and "organizationId" not in body:
+        return _with_json(request, {**body, "organizationId": HOME_ORG})
     return request
 
 
@@ -663,7 +664,7 @@ FAULTS: dict[str, Fault] = {
     "turso add 422 for bad bodies": Fault("turso", after=_turso_add_422),
     "recoup who-am-I refuses bearer": Fault("recoup", before=_recoup_whoami_refuses_bearer),
     "recoup add mints a new id each time": Fault("recoup", after=_recoup_add_new_id),
-    "recoup add accepts accountId and email": Fault("recoup", before=_recoup_add_accepts_both),
+    "recoup add guesses the organization": Fault("recoup", before=_recoup_add_guesses_organization),
     "recoup add without credentials": Fault("recoup", before=_recoup_add_anonymous),
     "recoup add anywhere": Fault("recoup", after=_recoup_add_anywhere),
     "recoup organizations stale after removal": Fault("recoup", after=_recoup_orgs_stale),

@@ -313,11 +313,11 @@ LIFECYCLE: dict[str, Member] = {
         "recoup.add_is_idempotent",
         description="adding an existing member answers 200 with a new membership id each time",
     ),
-    "recoup-add-accepts-both": _broken(
-        "recoup add accepts accountId and email",
+    "recoup-add-guesses-organization": _broken(
+        "recoup add guesses the organization",
         "recoup",
         "recoup.add_rejects_malformed_body",
-        description="an add naming both accountId and email is accepted (email ignored) instead of 400",
+        description="an add without organizationId goes to the caller's organization instead of a 400",
     ),
     "recoup-add-anonymous": _broken(
         "recoup add without credentials",
@@ -374,3 +374,18 @@ LIFECYCLE: dict[str, Member] = {
 BROKEN.update(LIFECYCLE)
 
 MEMBERS: dict[str, Member] = {**CORRECT, **BROKEN}
+
+# Checks no zoo member is yet shown to be caught by, in a live run, and why. Each is caught by a broken
+# wrapper of the stub (tests/contract_tests/broken_lifecycle.py, test_can_fail.py); a zoo member that the
+# suite catches reliably is still to be written. A member whose checks are all here is proven by raw HTTP
+# (test_breaks.py) but not run through the suite.
+ZOO_GAPS: dict[str, str] = {
+    "turso.invalid_input_rejected": (
+        "generated add/update bodies name probe usernames, so a zoo server that accepts a bad role still "
+        "answers 404 (a 4xx) to them"
+    ),
+    "turso.lifecycle_model": (
+        "turso-readd-keeps-old-role needs a 3-step sequence on the disposable member that a live run of 15 "
+        "examples does not always draw"
+    ),
+}

@@ -300,7 +300,7 @@ PROOFS: dict[str, Proof] = {
     "turso-add-422": turso_add_statuses,
     "recoup-whoami-refuses-bearer": recoup_identifies_caller,
     "recoup-add-new-id-each-time": recoup_add_is_idempotent,
-    "recoup-add-accepts-both": recoup_add_rejects_malformed_body,
+    "recoup-add-guesses-organization": recoup_add_rejects_malformed_body,
     "recoup-add-anonymous": recoup_add_requires_credentials,
     "recoup-add-anywhere": recoup_add_forbids_outside_organizations,
     "recoup-organizations-stale": recoup_removal_is_observed,
