@@ -1,8 +1,11 @@
 """`lifecycle_model`: random sequences of member operations, each answer checked against a model.
 
 A Hypothesis rule-based state machine per vendor drives the operations over a small pool of accounts and
-compares every answer, and the reads after every step, with a model of the organization. On a failure
-Hypothesis shrinks the sequence (stub mode) and the violation lists the steps that led to it.
+compares every answer, and the reads after every step, with a model of the organization. Before the random
+sequences, one fixed walk takes every account of the pool through every transition (re-role to each role,
+remove twice, re-add, add twice, remove after a re-add), so a server that breaks one transition is caught on
+every run, not only when Hypothesis happens to draw it. On a failure Hypothesis shrinks the sequence (stub
+mode) and the violation lists the steps that led to it.
 
 Stub mode: the pool is the disposable member, seed users or accounts that are not members yet, and a probe
 (Turso); the stub is reset before each sequence. Live mode: the pool is the disposable member (and a probe,
@@ -37,6 +40,66 @@ def _settings(plan: Plan) -> settings:
         report_multiple_bugs=False,
         suppress_health_check=list(HealthCheck),
     )
+
+
+Step = tuple[str, dict[str, str | int]]  # a rule's name and its arguments
+
+
+def _walk(machine: RuleBasedStateMachine, steps: list[Step], invariants: tuple[str, ...]) -> None:
+    """Drive `machine` through `steps`, checking `invariants` after each, then tear it down."""
+    try:
+        for name, args in steps:
+            getattr(machine, name)(**args)
+            for invariant_name in invariants:
+                getattr(machine, invariant_name)()
+    finally:
+        machine.teardown()
+
+
+def turso_walk(model: dict[str, str], pool: tuple[str, ...], unknown: tuple[str, ...]) -> list[Step]:
+    """Every member transition for each pool account, each ending where it started; then the probes."""
+    steps: list[Step] = []
+    for user in pool:
+        start = model.get(user)
+        if start not in top.ROLES and start is not None:
+            continue  # an owner: its role cannot be given back
+        first = start or "member"
+        other, third = (r for r in top.ROLES if r != first)
+        if start is None:
+            steps.append(("add", {"user": user, "role": first}))
+        steps += [
+            ("retrieve", {"user": user}),
+            ("update", {"user": user, "role": other}),
+            ("update", {"user": user, "role": third}),
+            ("retrieve", {"user": user}),
+            ("remove", {"user": user}),
+            ("remove", {"user": user}),
+            ("retrieve", {"user": user}),
+            ("update", {"user": user, "role": first}),
+            ("add", {"user": user, "role": other}),
+            ("add", {"user": user, "role": third}),
+            ("retrieve", {"user": user}),
+            ("update", {"user": user, "role": first}),
+        ]
+        if start is None:
+            steps.append(("remove", {"user": user}))
+    for user in unknown:
+        steps += [("add", {"user": user, "role": "member"}), ("retrieve", {"user": user}), ("remove", {"user": user})]
+    return steps
+
+
+def recoup_walk(members: set[str], pool: tuple[str, ...]) -> list[Step]:
+    """Remove twice, re-add, add again, remove after the re-add, for each pool account, ending where it started."""
+    steps: list[Step] = []
+    for account in pool:
+        add: Step = ("add", {"account": account})
+        once: Step = ("remove", {"account": account, "times": 1})
+        twice: Step = ("remove", {"account": account, "times": 2})
+        if account in members:
+            steps += [twice, add, add, once, add]
+        else:
+            steps += [add, add, twice, add, once]
+    return steps
 
 
 class _Steps:
@@ -117,6 +180,8 @@ def turso_lifecycle_model(api: TursoApi, plan: Plan) -> None:
             if self.original is not None and plan.reset is None:
                 _restore_turso(api, org, disposable, self.original, headers)
 
+    first = Machine()
+    _walk(first, turso_walk(first.model, plan.pool, plan.unknown), ("listed_as_modelled",))
     run_state_machine_as_test(Machine, settings=_settings(plan))
 
 
@@ -205,4 +270,6 @@ def recoup_lifecycle_model(api: RecoupApi, plan: Plan, headers: Headers) -> None
                         ex,
                     )
 
+    first = Machine()
+    _walk(first, recoup_walk(first.members, plan.pool), ("read_as_modelled", "caller_unchanged"))
     run_state_machine_as_test(Machine, settings=_settings(plan))

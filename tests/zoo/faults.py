@@ -398,6 +398,19 @@ def _turso_add_any_role(request: Request, world: World) -> Request | Answer:
     return request
 
 
+def _turso_bad_body_200(request: Request, answer: Answer, world: World) -> Answer:
+    """An add or role update whose body is rejected answers 200 instead, as if done (nothing is stored)."""
+    body = _json(request)
+    fields = body if isinstance(body, dict) else {}
+    name = fields.get("username") if isinstance(fields.get("username"), str) else ""
+    if _turso_shape(request, "POST", 3) and answer.status == 400:
+        return Answer(200, {"member": name, "role": "member"})
+    parts = _turso_shape(request, "PATCH", 4)
+    if parts and answer.status == 400:
+        return Answer(200, {"member": {"username": parts[3], "role": "member"}})
+    return answer
+
+
 def _turso_update_not_persisted(request: Request, world: World) -> Request | Answer:
     parts = _turso_shape(request, "PATCH", 4)
     roles = world.turso.organizations.get(parts[1], {}) if parts else {}
@@ -651,6 +664,7 @@ FAULTS: dict[str, Fault] = {
     "turso add existing member 200": Fault("turso", after=_turso_add_existing_200),
     "turso add unknown user 200": Fault("turso", after=_turso_add_unknown_200),
     "turso add reads any role as member": Fault("turso", before=_turso_add_any_role),
+    "turso bad bodies answered 200": Fault("turso", after=_turso_bad_body_200),
     "turso role update not persisted": Fault(
         "turso", before=_turso_update_not_persisted, after=_turso_update_not_persisted_after
     ),

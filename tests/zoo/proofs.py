@@ -173,6 +173,19 @@ def turso_add_statuses(served: Served) -> str | None:
     return None if status in documented else f"bad add body: {status} {doc}, documented {sorted(documented)}"
 
 
+def turso_bad_bodies_rejected(served: Served) -> str | None:
+    """Bodies outside the schema, for a user who is not a member: no 2xx (the add or the update did not happen)."""
+    sent = [
+        ("POST", turso_members(TURSO_ORG), {"username": TURSO_PROBE, "role": "superuser"}),
+        ("PATCH", turso_members(TURSO_ORG, TURSO_PROBE), {"role": 5}),
+    ]
+    for method, path, body in sent:
+        status, doc = call(served, method, path, OWNER, body)
+        if 200 <= status < 300:
+            return f"{method} {path} {body}: {status} {doc}"
+    return None
+
+
 # Recoup
 
 
@@ -289,6 +302,7 @@ PROOFS: dict[str, Proof] = {
     "turso-add-existing-200": turso_add_existing_member_conflicts,
     "turso-add-unknown-200": turso_add_unknown_user_not_found,
     "turso-add-any-role": turso_add_rejects_bad_input,
+    "turso-bad-body-200": turso_bad_bodies_rejected,
     "turso-update-not-persisted": turso_update_role_persists,
     "turso-update-phantom": turso_update_non_member_not_found,
     "turso-list-stale": turso_removal_is_observed,

@@ -22,9 +22,7 @@ from contract_tests import schemas
 from contract_tests.checks import REGISTRY
 
 from ..contract_tests.cli import ROOT, Run, run_suite
-from .lifecycle import IDS as LIFECYCLE_IDS
-from .members import BROKEN, CORRECT, ZOO_GAPS, Member
-from .proofs import PROOFS
+from .members import BROKEN, CORRECT, Member
 from .run import serve
 
 WORKERS = 4
@@ -46,14 +44,7 @@ def reachable(member: Member) -> bool:
     return set(member.catches) <= REGISTERED and set(member.needs) <= covered
 
 
-# Broken members the suite runs (and must catch); the others wait for their checks or operations to reach the
-# suite, and are meanwhile proven by raw HTTP (test_breaks.py). A member moves over by itself once they do.
-def _gap(m: Member) -> bool:
-    return bool(m.catches) and set(m.catches) <= set(ZOO_GAPS)
-
-
-RUN_BROKEN = {name: m for name, m in BROKEN.items() if reachable(m) and not _gap(m)}
-AWAITING = {name: m for name, m in BROKEN.items() if not reachable(m) or _gap(m)}
+RUN_BROKEN = dict(BROKEN)
 MEMBERS = {**CORRECT, **RUN_BROKEN}
 
 
@@ -121,7 +112,6 @@ def _write_summary(runs: dict[str, ZooRun], wall_s: float, servers_s: float, sui
         "cpu_s": {"servers": round(servers_s, 1), "suite_runs": round(suites_s, 1)},
         "workers": WORKERS,
         "examples": EXAMPLES,
-        "awaiting_suite": {name: list(m.catches) for name, m in AWAITING.items()},
         "members": {
             name: {
                 "kind": "broken" if r.member.broken else "correct",
@@ -176,28 +166,23 @@ def test_every_registered_check_is_caught_by_a_broken_member(zoo: dict[str, ZooR
         for check in r.member.catches
         if r.run.outcomes().get(check) == "fail"
     }
-    uncovered = [c.id for c in REGISTRY if c.id not in caught and c.id not in ZOO_GAPS]
+    uncovered = [c.id for c in REGISTRY if c.id not in caught]
     assert not uncovered, f"checks no broken zoo member is caught by: {uncovered}"
 
 
 def test_every_registered_check_has_a_broken_member() -> None:
     claimed = {check for member in BROKEN.values() for check in member.catches}
-    unclaimed = [c.id for c in REGISTRY if c.id not in claimed and c.id not in ZOO_GAPS]
+    unclaimed = [c.id for c in REGISTRY if c.id not in claimed]
     assert not unclaimed, f"checks without a broken zoo member: {unclaimed}"
-    unknown = sorted(claimed - REGISTERED - LIFECYCLE_IDS)
-    assert not unknown, f"broken members name checks that are neither registered nor announced: {unknown}"
+    unknown = sorted(claimed - REGISTERED)
+    assert not unknown, f"broken members name checks that are not registered: {unknown}"
 
 
-@pytest.mark.parametrize("name", list(AWAITING))
-def test_a_member_the_suite_cannot_meet_yet_is_proven_by_raw_http(name: str) -> None:
-    """Not run through this suite: every check it names is an announced lifecycle check or needs an operation the
-    suite's conformance does not cover yet, and its break is proven by raw HTTP (test_breaks.py runs the proof)."""
-    member = AWAITING[name]
-    covered = set().union(*(CONFORMANCE[v] for v in member.vendors))
-    waiting = (set(member.catches) - REGISTERED) | (set(member.needs) - covered)
-    assert waiting or _gap(member), f"{name} is reachable and must be run through the suite"
-    assert set(member.catches) - REGISTERED <= LIFECYCLE_IDS
-    assert name in PROOFS, f"{name} is neither run through the suite nor proven by raw HTTP"
+def test_every_broken_member_is_within_the_suites_reach() -> None:
+    """Each broken member names registered checks and operations the suite's conformance covers, so its run means
+    something (its break is also proven by raw HTTP in test_breaks.py)."""
+    unreachable = [name for name, m in BROKEN.items() if not reachable(m)]
+    assert not unreachable, f"broken members the suite cannot meet: {unreachable}"
 
 
 def test_the_rate_limited_members_really_answered_429(zoo: dict[str, ZooRun]) -> None:
