@@ -1,16 +1,20 @@
 """The pytest side of a run: Hypothesis settings, selecting tests by check, and recording errors and skips.
 
 Each test declares the checks it runs with `@covers(vendor, *names)`; a test none of whose checks is selected
-is deselected. An error that is not a Violation (a refused request, a connection failure, a bug) is recorded
-as a failure of every check of its test, so the table never shows it as passed, and so is a Violation of a
-read a test needs as evidence (the member list before a removal); checks a Violation stopped
-before they ran are "not run", naming the check that failed first. A target that kept rate-limiting
-(`RateLimited`) is no failure: the run stops, and the checks not yet run say why.
+is deselected, and the conformance module is not even collected when none of its checks is selected
+(collecting it generates its coverage cases, most of a short `--only` run's time).
+
+An error that is not a Violation (a refused request, a connection failure, a bug) is recorded as a failure of every
+check of its test, so the table never shows it as passed, and so is a Violation of a read a test needs as evidence
+(the member list before a removal); checks a Violation stopped before they ran are "not run", naming the check that
+failed first. A target that kept rate-limiting (`RateLimited`) is no failure: the run stops, and the checks not yet
+run say why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -27,6 +31,10 @@ SUITE = pytest.StashKey["Suite"]()
 
 
 STATE = "contract_state"
+# The conformance module covers only the conformance checks and error_body (`test_conformance.NAMES`); a run
+# that selects none of them does not collect it, since collecting it generates its coverage cases.
+CONFORMANCE_MODULE = "test_conformance.py"
+CONFORMANCE_SECTIONS = ("conformance", "error bodies")
 
 
 def shares_state(vendor: str) -> pytest.MarkDecorator:
@@ -69,6 +77,11 @@ class ContractPlugin:
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         )
         settings.load_profile("contract")
+
+    def pytest_ignore_collect(self, collection_path: Path, config: pytest.Config) -> bool | None:
+        if collection_path.name != CONFORMANCE_MODULE:
+            return None
+        return None if any(c.section in CONFORMANCE_SECTIONS for c in self.suite.checks) else True
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         _name_operations(items)
