@@ -18,7 +18,7 @@ from typing import Any, TextIO
 import pytest
 import requests
 
-from . import parallel, report
+from . import parallel, report, sessions
 from .checks import Check
 from .concurrency import worker_count
 from .config import ADMIN_TOKEN_VARIABLE, Config, ConfigError
@@ -59,6 +59,21 @@ def _run(config: Config, url: str, checks: list[Check], started: float, out: Tex
         limits=RateLimits(budget_s=config.rate_limit_wait),
         admin_token=config.admin_token if config.url is not None else None,
     )
+    try:
+        return _test(config, url, checks, client, started, out)
+    finally:
+        _drop_session(client, out)
+
+
+def _drop_session(client: Client, out: TextIO) -> None:
+    """At the end of a run against this project's stub: drop the controller's session (the workers drop theirs)."""
+    try:
+        Control(client).drop_session()
+    except (ControlError, requests.RequestException) as exc:
+        print(f"note: could not drop the session {client.session} ({exc}); the stub evicts it when full", file=out)
+
+
+def _test(config: Config, url: str, checks: list[Check], client: Client, started: float, out: TextIO) -> int:
     try:
         suite = _suite(config, url, checks, client, out)
     except ConfigError as exc:
@@ -124,8 +139,11 @@ def _suite(config: Config, url: str, checks: list[Check], client: Client, out: T
     if note:
         print(f"note: {note}", file=out)
     defaults: dict[str, str] = {}
+    run_id = sessions.new_run_id()
     if is_stub:
         client.allow_control()
+        client.session = sessions.session_name(run_id, sessions.MAIN)
+        print(f"  isolated sessions {run_id}-* ({sessions.HEADER}): the stub's shared state is not used", file=out)
         try:
             defaults = Control(client).demo()
         except (ControlError, ValueError) as exc:
@@ -143,12 +161,12 @@ def _suite(config: Config, url: str, checks: list[Check], client: Client, out: T
     client.secrets = target.secrets()
     if client.admin_token:
         client.secrets[client.admin_token] = ADMIN_TOKEN_VARIABLE
-    return Suite(config, target, client, Results(checks))
+    return Suite(config, target, client, Results(checks), run_id=run_id)
 
 
 def stub_pool(control: Control, target: Target) -> frozenset[tuple[str, str, str]]:
-    """Stub mode only (the suite's own stub, reset before each test): every seed user or account, as a member of
-    the configured organization that the stateful model may add, re-role and remove."""
+    """Stub mode only (the suite's own stub, each session reset before each test): every seed user or account, as
+    a member of the configured organization that the stateful model may add, re-role and remove."""
     state = control.state()
     pool: set[tuple[str, str, str]] = set()
     if org := target.get("RECOUP_ORG_ID"):

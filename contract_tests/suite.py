@@ -46,6 +46,7 @@ class Suite:
     client: Client
     results: Results
     notes: list[str] = field(default_factory=list)
+    run_id: str = ""  # names the run's sessions on this project's stub (`sessions`)
 
     def __post_init__(self) -> None:
         self.recoup = RecoupApi(self.client, self.target)
