@@ -69,7 +69,7 @@ def _drop_session(client: Client, out: TextIO) -> None:
     """At the end of a run against this project's stub: drop the controller's session (the workers drop theirs)."""
     try:
         Control(client).drop_session()
-    except (ControlError, requests.RequestException) as exc:
+    except (ControlError, RateLimited, requests.RequestException) as exc:
         print(f"note: could not drop the session {client.session} ({exc}); the stub evicts it when full", file=out)
 
 

@@ -19,7 +19,7 @@ import requests
 
 from .concurrency import Lane, pace
 from .control import Control, ControlError
-from .http import Client, RateLimits
+from .http import Client, RateLimited, RateLimits
 from .parallel import KEY, RunDescription, groups
 from .plugin import MARKER, STATE, ContractPlugin
 from .report import Results
@@ -86,5 +86,5 @@ class Worker:
 
 def _drop_session(control: Control) -> None:
     """The worker's session, at its end; one the stub could not drop it evicts when it needs room."""
-    with suppress(ControlError, requests.RequestException):
+    with suppress(ControlError, RateLimited, requests.RequestException):
         control.drop_session()

@@ -1,0 +1,118 @@
+"""Runs against one shared stub work in sessions of their own: the shared state and other sessions are untouched.
+
+Two suite runs at once, two workers each, against one running stub, while another client removes and re-adds
+the disposable members on the shared state and in a session of its own, as a team sharing the stub would.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+from mock_server.background import BackgroundStub
+from tests.mock_server import demo
+
+from .cli import Run, run_suite
+
+TURSO_MEMBERS = f"/v1/organizations/{demo.TURSO_ORG}/members"
+RECOUP_MEMBERS = "/api/organizations/members"
+OTHER = "other-team"
+SUITE_SESSION = re.compile(r"(ct-[0-9a-f]{12})-(main|gw\d+)")
+
+
+class OtherClient:
+    """Removes and re-adds the disposable members over and over, on the shared state and in its own session;
+    ends with them removed from the shared state and present in its session. Counts what it sent."""
+
+    def __init__(self, url: str) -> None:
+        self.http = httpx.Client(base_url=url, timeout=10)
+        self.stop = threading.Event()
+        self.sent = {None: 0, OTHER: 0}
+        self.unexpected: list[tuple[str | None, str, list[int]]] = []  # answers other than 200, 200
+
+    def _send(self, session: str | None, method: str, path: str, **kwargs: object) -> int:
+        headers = dict(kwargs.pop("headers", {}))  # type: ignore[call-overload]
+        if session is not None:
+            headers["x-stub-session"] = session
+        self.sent[session] += 1
+        return self.http.request(method, path, headers=headers, **kwargs).status_code  # type: ignore[arg-type]
+
+    def remove(self, session: str | None) -> list[int]:
+        turso = self._send(session, "DELETE", f"{TURSO_MEMBERS}/bob", headers=demo.bearer(demo.OWNER_TOKEN))
+        query = {"organization_id": demo.ORG, "account_id": demo.DISPOSABLE}
+        recoup = self._send(session, "DELETE", RECOUP_MEMBERS, params=query, headers={"x-api-key": demo.API_KEY})
+        return [turso, recoup]
+
+    def add(self, session: str | None) -> list[int]:
+        body = {"username": "bob", "role": "member"}
+        turso = self._send(session, "POST", TURSO_MEMBERS, json=body, headers=demo.bearer(demo.OWNER_TOKEN))
+        add = {"organizationId": demo.ORG, "accountId": demo.DISPOSABLE}
+        recoup = self._send(session, "POST", RECOUP_MEMBERS, json=add, headers={"x-api-key": demo.API_KEY})
+        return [turso, recoup]
+
+    def run(self) -> int:
+        rounds = 0
+        while not self.stop.is_set():
+            for session in (None, OTHER):
+                self._expect(session, "remove", self.remove(session))
+                self._expect(session, "add", self.add(session))
+            rounds += 1
+            self.stop.wait(0.01)  # a team's pace, not a load test
+        self._expect(None, "remove", self.remove(None))  # left removed from the shared state
+        return rounds
+
+    def _expect(self, session: str | None, what: str, statuses: list[int]) -> None:
+        if statuses != [200, 200]:
+            self.unexpected.append((session, what, statuses))
+
+
+def test_two_concurrent_runs_of_two_workers_keep_to_their_sessions_on_a_shared_stub(tmp_path: Path) -> None:
+    with BackgroundStub(journal_size=1_000_000) as stub, httpx.Client(base_url=stub.url) as admin:
+        other = OtherClient(stub.url)
+        args = ("--url", stub.url, "--strict", "--examples", "5")
+        with ThreadPoolExecutor(3) as pool:
+            interfering = pool.submit(other.run)
+            runs: list[Run] = list(pool.map(lambda i: run_suite(tmp_path / i, *args, env={"WORKERS": "2"}), "ab"))
+            other.stop.set()
+            rounds = interfering.result()
+        shared = stub.store.state
+        sessions = [s["name"] for s in admin.get("/__admin/sessions").json()["sessions"]]
+        other_state = admin.get("/__admin/state", params={"session": OTHER}).json()
+        journal = stub.router.journal  # every request, in-process: more than GET /__admin/journal's limit
+        other.http.close()
+    for run in runs:
+        assert run.code == 0, run.output
+        assert set(run.outcomes().values()) == {"pass"}, run.output
+        assert "2 concurrent workers" in run.output
+    assert rounds >= 1 and other.unexpected == []  # nobody else touched the shared state or its session
+    # The shared state is exactly as the other client left it: its members, removed last, are gone; nothing else
+    # changed. Its own session has them back.
+    assert "bob" not in shared.turso.organizations[demo.TURSO_ORG].members
+    seed_roles = {m["username"]: m["role"] for m in demo.demo_seed()["turso"]["organizations"][0]["members"]}
+    assert shared.turso.organizations[demo.TURSO_ORG].members == {u: r for u, r in seed_roles.items() if u != "bob"}
+    assert shared.recoup.organizations[demo.ORG].members == {demo.CALLER, demo.COLLEAGUE}
+    assert set(shared.recoup.accounts) == {a["id"] for a in demo.demo_seed()["recoup"]["accounts"]}
+    turso_org = next(o for o in other_state["turso"]["organizations"] if o["slug"] == demo.TURSO_ORG)
+    assert {m["username"]: m["role"] for m in turso_org["members"]} == seed_roles
+    # Each run dropped its sessions at its end; the other client's is kept.
+    assert sessions == [OTHER]
+    # Every vendor request of the runs went to their sessions: the journal's requests to the shared state and to
+    # the other session are exactly the other client's; the rest name a run's session, three per run.
+    entries = journal.entries()
+    assert len(entries) == journal.total  # none dropped
+    vendor = [e for e in entries if "operation" in e]
+    assert sum(1 for e in vendor if "session" not in e) == other.sent[None]
+    assert sum(1 for e in vendor if e.get("session") == OTHER) == other.sent[OTHER]
+    used = {e["session"] for e in vendor if e.get("session") not in (None, OTHER)}
+    assert all(SUITE_SESSION.fullmatch(name) for name in used), used
+    by_run: dict[str, set[str]] = {}
+    for name in used:
+        run_id, worker = SUITE_SESSION.fullmatch(name).groups()  # type: ignore[union-attr]
+        by_run.setdefault(run_id, set()).add(worker)
+    assert sorted(by_run.values(), key=sorted) == [{"main", "gw0", "gw1"}] * 2, by_run
+    for run in runs:
+        assert any(f"isolated sessions {run_id}-*" in run.output for run_id in by_run), run.output
