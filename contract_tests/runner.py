@@ -119,6 +119,7 @@ def _test(config: Config, url: str, checks: list[Check], client: Client, started
     doc = _summary(config, client, started, url, exit_code, outcomes=outcomes, results=suite.results)
     doc.update(
         stub=suite.target.is_stub,
+        session_run=suite.run_id if suite.target.is_stub else None,
         tests_s=round(tests_s, 3),
         cases_per_s=round(cases / tests_s, 1) if tests_s > 0 else 0.0,
         notes=suite.notes,

@@ -114,5 +114,6 @@ def test_two_concurrent_runs_of_two_workers_keep_to_their_sessions_on_a_shared_s
         run_id, worker = SUITE_SESSION.fullmatch(name).groups()  # type: ignore[union-attr]
         by_run.setdefault(run_id, set()).add(worker)
     assert sorted(by_run.values(), key=sorted) == [{"main", "gw0", "gw1"}] * 2, by_run
+    assert sorted(run.summary()["session_run"] for run in runs) == sorted(by_run)
     for run in runs:
-        assert any(f"isolated sessions {run_id}-*" in run.output for run_id in by_run), run.output
+        assert f"isolated sessions {run.summary()['session_run']}-*" in run.output, run.output
