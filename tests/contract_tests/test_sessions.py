@@ -10,9 +10,12 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 
+from contract_tests.control import Control
+from contract_tests.http import Client, Policy
 from mock_server.background import BackgroundStub
 from tests.mock_server import demo
 
@@ -117,3 +120,29 @@ def test_two_concurrent_runs_of_two_workers_keep_to_their_sessions_on_a_shared_s
     assert sorted(run.summary()["session_run"] for run in runs) == sorted(by_run)
     for run in runs:
         assert f"isolated sessions {run.summary()['session_run']}-*" in run.output, run.output
+
+
+def test_a_session_clients_control_calls_act_on_its_session_only() -> None:
+    with BackgroundStub() as stub, httpx.Client(base_url=stub.url) as other:
+        client = Client(Policy(stub.url, control=True))
+        client.session = "ct-0123456789ab-main"
+        control = Control(client)
+        bob = f"{TURSO_MEMBERS}/bob"
+        for session in ("ct-0123456789ab-main", None):
+            headers = {**demo.bearer(demo.OWNER_TOKEN), **({"x-stub-session": session} if session else {})}
+            assert other.delete(bob, headers=headers).status_code == 200
+
+        def usernames(state: dict[str, Any]) -> set[str]:
+            org = next(o for o in state["turso"]["organizations"] if o["slug"] == demo.TURSO_ORG)
+            return {m["username"] for m in org["members"]}
+
+        assert "bob" not in usernames(control.state())
+        control.reset()
+        assert "bob" in usernames(control.state())  # the session is back to the seed
+        assert "bob" not in stub.store.state.turso.organizations[demo.TURSO_ORG].members  # the shared state is not
+        client.get(stub.url + TURSO_MEMBERS, headers=demo.bearer(demo.OWNER_TOKEN))
+        assert stub.router.journal.entries(1)[0]["session"] == "ct-0123456789ab-main"
+        control.drop_session()
+        assert stub.router.sessions.summary() == []
+        control.drop_session()  # gone already: fine
+        client.close()
