@@ -10,16 +10,15 @@ own (`sessions`), which it resets before each test in stub mode and drops at the
 from __future__ import annotations
 
 import pickle
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 from .concurrency import Lane, pace
-from .control import Control, ControlError
-from .http import Client, RateLimited, RateLimits
+from .control import lost_session
+from .http import Client, RateLimits
 from .parallel import KEY, RunDescription, groups
 from .plugin import MARKER, STATE, ContractPlugin
 from .report import Results
@@ -53,7 +52,6 @@ class Worker:
         self._resources.callback(client.close)
         if target.is_stub:
             client.session = session_name(description.run_id, worker_id)
-            self._resources.callback(_drop_session, Control(client))
         if config.rate:
             pace(client, Lane(config.rate, int(worker_id.removeprefix("gw")), count, description.epoch))
         self.suite = Suite(config, target, client, Results(select(config)))
@@ -68,6 +66,10 @@ class Worker:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        client = self.suite.client
+        lost = lost_session(client) if client.session is not None else None
+        if lost and client.sent["api"]:  # else the worker had no test and never used its session
+            self.suite.lost_sessions.append(lost)
         workeroutput: dict[str, Any] = getattr(session.config, "workeroutput")  # noqa: B009 - set by xdist
         workeroutput[KEY] = snapshot(self.suite)
 
@@ -82,9 +84,3 @@ class Worker:
         ids = [check.id for check in self.suite.selected(vendor, names)]
         state = item.get_closest_marker(STATE)
         return [*ids, f"{state.args[0]}:members"] if state is not None else ids
-
-
-def _drop_session(control: Control) -> None:
-    """The worker's session, at its end; one the stub could not drop it evicts when it needs room."""
-    with suppress(ControlError, RateLimited, requests.RequestException):
-        control.drop_session()

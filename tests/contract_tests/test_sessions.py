@@ -89,6 +89,7 @@ def test_two_concurrent_runs_of_two_workers_keep_to_their_sessions_on_a_shared_s
         other.http.close()
     for run in runs:
         assert run.code == 0, run.output
+        assert "the stub dropped the session" not in run.output
         assert set(run.outcomes().values()) == {"pass"}, run.output
         assert "2 concurrent workers" in run.output
     assert rounds >= 1 and other.unexpected == []  # nobody else touched the shared state or its session
@@ -146,3 +147,13 @@ def test_a_session_clients_control_calls_act_on_its_session_only() -> None:
         assert stub.router.sessions.summary() == []
         control.drop_session()  # gone already: fine
         client.close()
+
+
+def test_a_run_whose_sessions_the_stub_dropped_says_so(tmp_path: Path) -> None:
+    with BackgroundStub(max_sessions=1) as stub:  # two workers, one session at a time: they evict each other
+        run = run_suite(tmp_path, "--url", stub.url, "--api", "turso", "--examples", "3", env={"WORKERS": "2"})
+    assert re.search(r"note: the stub dropped the session ct-[0-9a-f]{12}-gw\d during the run", run.output), run.output
+    assert "start the stub with more SESSIONS" in run.output
+    assert run.code == 2, run.output  # the run could not test reliably: not a verdict on the deployment
+    assert "error: the stub dropped sessions this run was testing in" in run.output
+    assert run.summary()["error"].startswith("the stub dropped sessions")
