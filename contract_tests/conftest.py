@@ -32,7 +32,7 @@ def configured_vendor(request: pytest.FixtureRequest, suite: Suite) -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_stub(configured_vendor: None, suite: Suite) -> Iterator[None]:
-    """In stub mode every test starts from the seed; a live target is never reset."""
+    """In stub mode every test starts from the seed (its session's); a live target is never reset."""
     if suite.target.mode == "stub" and suite.control is not None:
         suite.control.reset()
     yield

@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import requests
 
 from . import probes
+from .sessions import HEADER as SESSION_HEADER
 from .vendors import VENDORS, Operation
 
 CONTROL_PATH = "/__admin"
@@ -264,6 +265,7 @@ class Client(requests.Session):
         self.policy = policy
         self.secrets = dict(secrets or {})  # secret value -> environment variable name, for curl commands
         self.admin_token = admin_token  # sent as a bearer token to the stub's control API only
+        self.session: str | None = None  # this project's stub only: sent as X-Stub-Session with every request
         self.sent: Counter[str] = Counter()
         self.limits = limits or RateLimits()
         self.traffic = Traffic()
@@ -293,6 +295,8 @@ class Client(requests.Session):
         kind = "control" if CONTROL_PATH in urlsplit(url).path else "api"
         if kind == "control" and self.admin_token:
             request.headers["Authorization"] = f"Bearer {self.admin_token}"
+        if self.session is not None:
+            request.headers[SESSION_HEADER] = self.session
         in_a_row = 0
         while True:
             self._throttle()

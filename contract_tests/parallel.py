@@ -44,6 +44,7 @@ class RunDescription:
     secrets: dict[str, str] = field(default_factory=dict)
     epoch: float = 0.0  # time.monotonic() at which the shared RATE schedule starts
     groups_file: str = ""  # where the workers write which tests share a worker (`scheduling`)
+    run_id: str = ""  # a worker's session on this project's stub is `<run_id>-<worker id>`
 
 
 def extras(suite: Suite, workers: int, out: TextIO) -> tuple[list[str], list[object]]:
@@ -103,6 +104,7 @@ class Coordinator:
             dict(suite.client.secrets),
             epoch=time.monotonic(),
             groups_file=str(self._dir / "groups.json"),
+            run_id=suite.run_id,
         )
         self._payload = pickle.dumps(self.description)
 

@@ -2,7 +2,8 @@
 
 Exit codes: 0 every check passed; 1 a check failed (the contract is broken); 2 the run could not test
 (the target cannot be reached, a setting is wrong or missing, a credential is refused, the target
-rate-limited the run, nothing could be tested, or with STRICT a check was skipped or not exercised);
+rate-limited the run, the stub dropped a session the run was testing in, nothing could be tested, or with
+STRICT a check was skipped or not exercised);
 3 the suite itself broke (a pytest internal or usage error).
 """
 
@@ -18,11 +19,11 @@ from typing import Any, TextIO
 import pytest
 import requests
 
-from . import parallel, report
+from . import parallel, report, sessions
 from .checks import Check
 from .concurrency import worker_count
 from .config import ADMIN_TOKEN_VARIABLE, Config, ConfigError
-from .control import Control, ControlError
+from .control import Control, ControlError, lost_session
 from .http import Client, Policy, RateLimited, RateLimits
 from .plugin import RATE_LIMITED, ContractPlugin
 from .preflight import preflight
@@ -32,6 +33,7 @@ from .target import Target, identify
 
 PACKAGE = Path(__file__).resolve().parent
 _VARIABLE = re.compile(r"\b(?:RECOUP|TURSO)_[A-Z_]+\b")
+_LOST_SESSIONS = "the stub dropped sessions this run was testing in (see the notes): its verdicts are not reliable"
 
 
 def run(config: Config, *, ignored: Sequence[str] = (), out: TextIO = sys.stdout) -> int:
@@ -59,6 +61,22 @@ def _run(config: Config, url: str, checks: list[Check], started: float, out: Tex
         limits=RateLimits(budget_s=config.rate_limit_wait),
         admin_token=config.admin_token if config.url is not None else None,
     )
+    try:
+        return _test(config, url, checks, client, started, out)
+    finally:
+        _drop_session(client, out)
+
+
+def _drop_session(client: Client, out: TextIO) -> None:
+    """At the end of a run against this project's stub: drop the controller's session (the workers drop theirs)."""
+    name = client.session
+    try:
+        Control(client).drop_session()
+    except (ControlError, RateLimited, requests.RequestException) as exc:
+        print(f"note: could not drop the session {name} ({exc}); the stub evicts it when full", file=out)
+
+
+def _test(config: Config, url: str, checks: list[Check], client: Client, started: float, out: TextIO) -> int:
     try:
         suite = _suite(config, url, checks, client, out)
     except ConfigError as exc:
@@ -94,19 +112,25 @@ def _run(config: Config, url: str, checks: list[Check], started: float, out: Tex
     )
     tests_started = time.monotonic()
     code = pytest.main(_pytest_args(config) + parallel_args, plugins=[ContractPlugin(suite), *parallel_plugins])
+    if not parallel_args and (lost := lost_session(client)):  # the tests ran in the controller's session
+        suite.lost_sessions.append(lost)
     tests_s = time.monotonic() - tests_started
     if client.traffic.exhausted:
         suite.results.block_unfinished(RATE_LIMITED)
     outcomes = suite.results.outcomes()
     exit_code = _exit_code(int(code), outcomes, config, client)
+    if suite.lost_sessions and exit_code in (0, 1):  # verdicts reached on a state that went back to the seed
+        exit_code = 2
     _print(out, outcomes, suite, config, client, exit_code)
     cases = suite.results.generated_cases
     doc = _summary(config, client, started, url, exit_code, outcomes=outcomes, results=suite.results)
     doc.update(
         stub=suite.target.is_stub,
+        session_run=suite.run_id if suite.target.is_stub else None,
         tests_s=round(tests_s, 3),
         cases_per_s=round(cases / tests_s, 1) if tests_s > 0 else 0.0,
         notes=suite.notes,
+        **({"error": _LOST_SESSIONS} if suite.lost_sessions else {}),
         junit=str(config.reports / "junit.xml"),
     )
     report.write_summary(config.reports / "summary.json", doc)
@@ -124,8 +148,11 @@ def _suite(config: Config, url: str, checks: list[Check], client: Client, out: T
     if note:
         print(f"note: {note}", file=out)
     defaults: dict[str, str] = {}
+    run_id = sessions.new_run_id()
     if is_stub:
         client.allow_control()
+        client.session = sessions.session_name(run_id, sessions.MAIN)
+        print(f"  isolated sessions {run_id}-* ({sessions.HEADER}): the stub's shared state is not used", file=out)
         try:
             defaults = Control(client).demo()
         except (ControlError, ValueError) as exc:
@@ -143,12 +170,12 @@ def _suite(config: Config, url: str, checks: list[Check], client: Client, out: T
     client.secrets = target.secrets()
     if client.admin_token:
         client.secrets[client.admin_token] = ADMIN_TOKEN_VARIABLE
-    return Suite(config, target, client, Results(checks))
+    return Suite(config, target, client, Results(checks), run_id=run_id)
 
 
 def stub_pool(control: Control, target: Target) -> frozenset[tuple[str, str, str]]:
-    """Stub mode only (the suite's own stub, reset before each test): every seed user or account, as a member of
-    the configured organization that the stateful model may add, re-role and remove."""
+    """Stub mode only (the suite's own stub, each session reset before each test): every seed user or account, as
+    a member of the configured organization that the stateful model may add, re-role and remove."""
     state = control.state()
     pool: set[tuple[str, str, str]] = set()
     if org := target.get("RECOUP_ORG_ID"):
@@ -211,7 +238,7 @@ def _print(
         print("\nFailures:", file=out)
         for message in failures:
             print(message, file=out)
-    for note in suite.notes:
+    for note in [*suite.notes, *suite.lost_sessions]:
         print(f"note: {note}", file=out)
     print("", file=out)
     print(report.table(outcomes, config.vendors), file=out)
@@ -219,6 +246,8 @@ def _print(
         return
     if client.traffic.exhausted:
         print(f"\nerror: {_rate_limited(client)}", file=out)
+    elif suite.lost_sessions:
+        print(f"\nerror: {_LOST_SESSIONS}", file=out)
     elif not any(o.outcome == "pass" for o in outcomes):
         wanted = sorted({v for o in outcomes for v in _VARIABLE.findall(o.reason)})
         hint = f"set {', '.join(wanted)}" if wanted else "check the settings"

@@ -46,6 +46,8 @@ class Suite:
     client: Client
     results: Results
     notes: list[str] = field(default_factory=list)
+    run_id: str = ""  # names the run's sessions on this project's stub (`sessions`)
+    lost_sessions: list[str] = field(default_factory=list)  # sessions the stub dropped while tests ran in them
 
     def __post_init__(self) -> None:
         self.recoup = RecoupApi(self.client, self.target)

@@ -1,9 +1,9 @@
 """What a worker found, as plain data, and how the controller adds it to the run's own results.
 
 A worker sends its results (`Results.to_dict()`: per-check tallies keyed by check id, the generated-case count
-and other failures), its client's request counts and traffic (answers, 429s, time spent waiting them out) and
-its suite's notes. The controller adds each to its own: `Results.merge`, `Traffic.merge`, counters added key by
-key, notes appended.
+and other failures), its client's request counts and traffic (answers, 429s, time spent waiting them out), its
+suite's notes and the sessions the stub dropped under it. The controller adds each to its own: `Results.merge`,
+`Traffic.merge`, counters added key by key, notes and lost sessions appended.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ def snapshot(suite: Suite) -> bytes:
         "sent": dict(suite.client.sent),
         "traffic": dataclasses.asdict(suite.client.traffic),
         "notes": list(suite.notes),
+        "lost_sessions": list(suite.lost_sessions),
     }
     return json.dumps(doc).encode()
 
@@ -38,3 +39,4 @@ def absorb(suite: Suite, data: bytes) -> None:
         suite.client.sent[kind] += int(count)
     suite.client.traffic.merge(Traffic(**doc["traffic"]))
     suite.notes.extend(doc["notes"])
+    suite.lost_sessions.extend(doc.get("lost_sessions", []))

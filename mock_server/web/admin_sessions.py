@@ -1,4 +1,4 @@
-"""The control API's sessions: `?session=` on reset, the state and memberships, and /__admin/sessions.
+"""The control API's sessions: `?session=` on reset, the state and memberships, and /__admin/sessions[/{name}].
 
 Without `?session=` each call is the shared state's, answered by the shared handlers as before. With it, the
 state and membership calls are answered by the same StateHandlers code working on the session's store.
@@ -62,6 +62,13 @@ class SessionHandlers:
             "max_records": self.sessions.max_records,
             "sessions": self.sessions.summary(),
         }
+
+    async def drop_session(self, session: str) -> Any:
+        if self.sessions.drop(session):
+            return {"status": "dropped", "session": session}
+        names = [s["name"] for s in self.sessions.summary()]
+        there = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "") if names else "none"
+        return control_error(f"no session {session!r}; the sessions are: {there}"), 404
 
     async def clear_sessions(self) -> dict[str, Any]:
         return {"status": "cleared", "removed": self.sessions.clear()}

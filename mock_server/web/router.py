@@ -4,11 +4,11 @@ The vendor operations are matched against the route table compiled from specs/ a
 answered here directly, without connexion's per-request middleware stack: their checks
 (credentials, parameters, access) are the membership rules themselves, and running a generic
 validator in front of them would only repeat that work. Everything under /__admin goes to the
-connexion app after the guard.
+connexion app after the guard (a CORS preflight is answered before it).
 
 Fault rules and sessions cost the plain request nothing measurable: with no rule the fault check is
 one truth test of an empty dictionary, and the session header is looked for in the same header list
-the handlers read anyway. Neither applies to the control API.
+the handlers read anyway. Neither applies to the control API; CORS does, unless turned off.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from ..core.faults import FaultBook, FaultRules
 from ..core.sessions import SessionError, Sessions, SessionStores
 from ..core.store import Store
 from .bodies import control_error, document
-from .cors import ALLOW_ORIGIN, is_preflight, send_preflight
+from .cors import ALLOW_ORIGIN, CONTROL_HEADERS, CONTROL_METHODS, is_preflight, send_preflight
 from .faults import send_fault
 from .guard import AdminGuard
 from .http import ASGIApp, Message, Receive, Scope, Send, path_segments, read_body, send_json
@@ -54,7 +54,7 @@ class Router:
         self.store = store
         self.faults: FaultRules = faults if faults is not None else FaultBook()
         self.sessions: SessionStores = sessions if sessions is not None else Sessions(lambda: store.seed)
-        # headers every non-control answer carries (None: CORS off)
+        # headers every answer carries (None: CORS off)
         self._extra: list[tuple[bytes, bytes]] | None = [ALLOW_ORIGIN] if cors else None
         self.journal = journal
         self.site = site
@@ -164,6 +164,11 @@ class Router:
         self.journal.record(scope, status, started, operation_id, fault, session, evicted)
 
     async def _admin(self, scope: Scope, receive: Receive, send: Send) -> int:
+        if self._extra is not None:
+            if is_preflight(scope):  # browsers send no credentials with a preflight: the guard is for the request
+                await send_preflight(send, CONTROL_METHODS, CONTROL_HEADERS)
+                return 204
+            send = self._with_extra(send)
         refusal = self.guard.refusal(scope)
         if refusal is not None:
             await send_json(send, refusal.status, document(control_error(refusal.message)), list(refusal.headers))

@@ -9,31 +9,13 @@ from mock_server.background import BackgroundStub
 from mock_server.web.http import ASGIApp, Receive, Scope, Send
 from tests.mock_server.web.remote import from_afar
 
-from .broken import DEMO_KEY, DEMO_ORG, DEMO_TOKEN, FOREIGN_ORG, answer, is_recoup, is_turso
+from .broken import DEMO_KEY, DEMO_ORG, DEMO_TOKEN, FOREIGN_ORG, is_recoup, is_turso
 from .cli import run_suite
+from .not_the_stub import NotTheStub
 
 FEW = ("--examples", "5")
 NOTHING = dict.fromkeys(("RECOUP_API_KEY", "RECOUP_BEARER_TOKEN", "TURSO_TOKEN"), "")
 DEMO_BEARER = "recoup_jwt_demo_8e2b71d4c0"
-
-
-class NotTheStub:
-    """The stub behind a layer that hides its control API, like any other server; records what it is sent."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.seen: list[tuple[str, str]] = []
-        self.sent: list[str] = []  # path, query and header values of every request, as text
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            self.seen.append((scope["method"], scope["path"]))
-            values = b" ".join(v for _, v in scope["headers"]).decode("latin-1")
-            self.sent.append(f"{scope['path']}?{scope['query_string'].decode('latin-1')} {values}")
-            if scope["path"].startswith("/__admin"):
-                await answer(send, 404, {"error": "no such page"})
-                return
-        await self.app(scope, receive, send)
 
 
 class RateLimiter:
@@ -101,9 +83,10 @@ def test_an_unset_variable_skips_its_checks_naming_it_and_strict_fails_the_run(t
 
 def test_second_and_third_runs_against_a_running_stub_still_pass(tmp_path: Path) -> None:
     with BackgroundStub() as stub:
+        before = stub.store.document()
         runs = [run_suite(tmp_path / str(i), "--url", stub.url, *FEW) for i in range(3)]
-        members = stub.store.state.turso.organizations["demo-org"].members
-        assert members.get("bob") == "member"  # restored after each run
+        assert stub.store.document() == before  # each run worked in sessions of its own
+        assert stub.router.sessions.summary() == []  # and dropped them
     for run in runs:
         assert run.code == 0, run.output
         assert set(run.outcomes().values()) == {"pass"}, run.output
@@ -117,7 +100,7 @@ def test_a_token_guarded_stub_reached_from_afar_is_recognised_and_restored_with_
     token = "guarded-adm1n-7f3c"
     with BackgroundStub(admin_token=token, wrap=from_afar) as stub:
         given = run_suite(tmp_path / "a", "--url", stub.url, *FEW, env={"STUB_ADMIN_TOKEN": token})
-        assert stub.store.state.turso.organizations["demo-org"].members.get("bob") == "member"  # restored
+        assert stub.router.sessions.summary() == []  # its sessions dropped, with the token
         without = run_suite(tmp_path / "b", "--url", stub.url, *FEW)
         wrong = run_suite(tmp_path / "c", "--url", stub.url, *FEW, env={"STUB_ADMIN_TOKEN": "not-it"})
     assert given.code == 0, given.output
@@ -187,6 +170,7 @@ def test_a_named_disposable_member_of_a_server_that_is_not_the_stub(tmp_path: Pa
     assert "is not a member of demo-org" in third.output and "turso org members add" in third.output
     # Only GET /__admin, to recognise the stub; never its reset, state or memberships.
     assert {m for m, p in wrapped[0].seen if p.startswith("/__admin")} == {"GET"}
+    assert "x-stub-session" not in wrapped[0].header_names  # sessions are this project's stub's only
     assert {p for _, p in wrapped[0].seen if p.startswith("/__admin")} == {"/__admin"}
 
 

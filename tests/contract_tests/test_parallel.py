@@ -21,6 +21,7 @@ from mock_server.web.http import ASGIApp
 from . import broken
 from . import test_safety as safety
 from .cli import Run, run_suite
+from .not_the_stub import NotTheStub
 
 
 def test_tests_that_feed_one_check_share_a_group() -> None:
@@ -117,9 +118,11 @@ def test_a_concurrent_run_gives_the_sequential_verdicts(tmp_path: Path) -> None:
     assert [r["cases"] > 0 for r in conc["results"]] == [r["cases"] > 0 for r in seq["results"]]
 
 
-def test_stub_mode_gives_each_worker_a_stub_of_its_own(tmp_path: Path) -> None:
+def test_stub_mode_gives_each_worker_a_session_of_one_stub(tmp_path: Path) -> None:
     run = run_suite(tmp_path, "--examples", "3", "--api", "turso", env={"WORKERS": "2"})
     assert "2 concurrent workers (WORKERS=1" in run.output  # fresh interpreters: the stub's thread is running
+    assert run.output.count("stub mode: started the stub") == 1
+    assert re.search(r"isolated sessions ct-[0-9a-f]{12}-\* \(X-Stub-Session\)", run.output), run.output
     assert run.code == 0, run.output
     assert set(run.outcomes().values()) == {"pass"}, run.output
 
@@ -162,7 +165,7 @@ def test_a_worker_that_dies_breaks_the_run(tmp_path: Path) -> None:
 
 def test_concurrent_workers_keep_the_safety_policy(tmp_path: Path) -> None:
     """The members generators love survive a concurrent live run too: each worker's client has the policy."""
-    with BackgroundStub(seed=safety.seed()) as stub:
+    with BackgroundStub(seed=safety.seed(), wrap=NotTheStub) as stub:  # another server: no sessions
         run = run_suite(tmp_path, "--url", stub.url, "--examples", "10", env={**safety.ENV, "WORKERS": "4"})
         recoup, turso = stub.store.state.recoup.organizations, stub.store.state.turso.organizations
         assert recoup[safety.ORG].members == {safety.CALLER, safety.DISPOSABLE, *safety.LOVED_IDS}

@@ -1,13 +1,19 @@
 """Live runs against one deployment test the removal every time: the suite restores the disposable members
-through the vendors' own APIs, so a second and third run find them and test their removal again."""
+through the vendors' own APIs, so a second and third run find them and test their removal again.
+
+The stub is hidden (`NotTheStub`), so the runs share its state as they would any server's; this project's
+stub, recognised, would give each run fresh sessions of its own.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from mock_server.background import BackgroundStub
+from tests.mock_server import demo
 
 from .cli import run_suite
+from .not_the_stub import NotTheStub
 
 DISPOSABLE_CHECKS = (
     "recoup.removes_disposable_member",
@@ -25,9 +31,10 @@ DISPOSABLE_CHECKS = (
 
 
 def test_three_live_runs_in_a_row_pass_every_check_and_each_removes_the_disposable_members(tmp_path: Path) -> None:
-    with BackgroundStub() as stub:
+    with BackgroundStub(wrap=NotTheStub) as stub:
         for i in range(3):
-            run = run_suite(tmp_path / f"run{i}", "--url", stub.url, "--strict", "--examples", "10")
+            args = ("--url", stub.url, "--strict", "--examples", "10")
+            run = run_suite(tmp_path / f"run{i}", *args, env=demo.DEMO_VARIABLES)
             assert run.code == 0, f"run {i + 1}:\n{run.output}"
             outcomes = run.outcomes()
             assert set(outcomes.values()) == {"pass"}, f"run {i + 1}:\n{run.output}"

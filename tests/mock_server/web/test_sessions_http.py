@@ -133,3 +133,18 @@ def test_a_fault_rule_can_select_one_session(client: httpx.Client) -> None:
     assert client.delete(f"{TURSO_MEMBERS}/bob", headers=in_session("w1")).status_code == 503
     assert client.delete(f"{TURSO_MEMBERS}/bob", headers=in_session("w2")).status_code == 200
     assert "bob" in members(client, in_session("w1"))  # the fault changed nothing in w1
+
+
+def test_one_session_is_dropped_and_the_others_kept(client: httpx.Client) -> None:
+    for name in ("run-1-gw0", "run-1-gw1", "other"):
+        assert client.delete(f"{TURSO_MEMBERS}/bob", headers=in_session(name)).status_code == 200
+    dropped = client.delete("/__admin/sessions/run-1-gw0")
+    assert dropped.status_code == 200 and dropped.json() == {"status": "dropped", "session": "run-1-gw0"}
+    names = [s["name"] for s in client.get("/__admin/sessions").json()["sessions"]]
+    assert names == ["run-1-gw1", "other"]
+    assert "bob" in members(client, in_session("run-1-gw0"))  # back from the seed on its next request
+    assert "bob" not in members(client, in_session("other"))
+    again = client.delete("/__admin/sessions/never-used")
+    assert again.status_code == 404
+    assert again.json()["error"] == "no session 'never-used'; the sessions are: run-1-gw1, run-1-gw0, other"
+    assert client.delete("/__admin/sessions/a%20b").status_code == 400
