@@ -11,7 +11,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from .documents import keep_masked_secrets
 from .errors import BadRequest, Conflict, NotFound
@@ -27,6 +27,25 @@ class Snapshot:
     name: str
     saved: float  # seconds since the epoch
     document: dict[str, Any]  # unmasked
+
+
+class StateStore(Protocol):
+    """What the control API needs of a store, wherever it keeps the state (`Store`: in this process)."""
+
+    max_snapshots: int
+
+    @property
+    def seed(self) -> dict[str, Any]: ...
+    def demo(self) -> dict[str, str]: ...
+    def document(self, *, secrets: bool = False) -> dict[str, Any]: ...
+    def seed_document(self, *, secrets: bool = False) -> dict[str, Any]: ...
+    def reset(self) -> None: ...
+    def load(self, doc: dict[str, Any]) -> None: ...
+    def replace_seed(self, doc: dict[str, Any]) -> None: ...
+    def save_snapshot(self, name: str) -> bool: ...
+    def snapshots(self) -> list[Snapshot]: ...
+    def restore_snapshot(self, name: str) -> None: ...
+    def delete_snapshot(self, name: str) -> None: ...
 
 
 class Store:
@@ -47,6 +66,11 @@ class Store:
     def seed(self) -> dict[str, Any]:
         """The seed `reset` returns to: the one the store started with, until `replace_seed`."""
         return self._seed
+
+    def demo(self) -> dict[str, str]:
+        """The current state's demo block, in clear."""
+        with self.lock:
+            return dict(self.state.demo)
 
     def document(self, *, secrets: bool = False) -> dict[str, Any]:
         """The current state in seed-file form; credentials masked unless `secrets`."""
