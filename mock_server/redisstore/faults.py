@@ -74,21 +74,12 @@ class RedisFaultBook:
         self.by_operation: dict[str, tuple[FaultRule, ...]] = {}
         self._version: object = None
         self._rngs: dict[str, random.Random] = {}
-        self._sha = ""
         self._lock = threading.Lock()
         self.refresh()
         threading.Thread(target=self._poll, daemon=True, name="fault-rules").start()
 
-    def _run(self, *args: str | int) -> list[Any]:
-        try:
-            if not self._sha:
-                self._sha = str(self.link.command("SCRIPT", "LOAD", SCRIPT))
-            return list(self.link.command("EVALSHA", self._sha, 0, self.prefix, *args))
-        except Exception as exc:
-            if "NOSCRIPT" in str(exc):
-                self._sha = ""
-                return self._run(*args)
-            raise
+    def _run(self, op: str, *args: str | int) -> list[Any]:
+        return self.link.run(self.prefix, op, *args, script=SCRIPT)
 
     def _poll(self) -> None:
         while True:

@@ -42,20 +42,20 @@ class Link:
             decode_responses=True,
             health_check_interval=0,
         )
-        self._sha = ""
+        self._shas: dict[str, str] = {}
         self._down_until = 0.0
         self.last_error = ""
 
-    def run(self, prefix: str, op: str, *args: str | int | float) -> list[Any]:
+    def run(self, prefix: str, op: str, *args: str | int | float, script: str = SCRIPT) -> list[Any]:
         """The script's answer for `op`: a list whose first item is the status."""
         if self._down_until and time.monotonic() < self._down_until:
             raise Unavailable(self._unavailable())
         try:
             try:
-                answer: list[Any] = self._execute("EVALSHA", self._sha or "0", 0, prefix, op, *args)
+                answer: list[Any] = self._execute("EVALSHA", self._shas.get(script, "0"), 0, prefix, op, *args)
             except NoScriptError:  # first call, or Redis restarted and forgot the script
-                self._sha = str(self._execute("SCRIPT", "LOAD", SCRIPT))
-                answer = self._execute("EVALSHA", self._sha, 0, prefix, op, *args)
+                self._shas[script] = sha = str(self._execute("SCRIPT", "LOAD", script))
+                answer = self._execute("EVALSHA", sha, 0, prefix, op, *args)
         except ResponseError as exc:  # a script error is a bug of the stub, not an outage
             raise RuntimeError(f"state script failed on {op}: {exc}") from exc
         except (RedisError, OSError) as exc:
