@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import random
 import subprocess
 import sys
@@ -9,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -45,9 +48,16 @@ def storm(requests: list[tuple[str, str, dict[str, str] | None]]) -> list[int]:
 
     def send(request: tuple[str, str, dict[str, str] | None]) -> int:
         method, url, body = request
-        with httpx.Client(timeout=10) as client:
+        parts = urlsplit(url)
+        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
+        try:
+            connection.connect()
             start.wait()
-            return client.request(method, url, headers=OWNER, json=body).status_code
+            payload = json.dumps(body).encode() if body is not None else None
+            connection.request(method, parts.path, body=payload, headers={**OWNER, "Content-Type": "application/json"})
+            return connection.getresponse().status
+        finally:
+            connection.close()
 
     with ThreadPoolExecutor(len(requests)) as pool:
         return list(pool.map(send, requests))
