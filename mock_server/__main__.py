@@ -53,7 +53,14 @@ def serve(settings: Settings) -> None:
 
     try:
         seed = load_seed_file(settings.seed)
-        store, app = build(settings, seed, reseed=settings.reseed)
+        if settings.workers > 1:  # each worker builds its own app (and Redis connections) after the fork
+            from .redisstore.link import Link
+            from .redisstore.store import RedisStore
+
+            store: StateStore = RedisStore(Link(settings.store), settings.store_prefix, seed, reseed=settings.reseed)
+            app = None
+        else:
+            store, app = build(settings, seed, reseed=settings.reseed)
         state = build_state(store.document(secrets=True), strict=False)
     except (SeedError, RouteError) as exc:
         raise SystemExit(f"error: {exc}") from None
@@ -70,6 +77,7 @@ def serve(settings: Settings) -> None:
         _serve_workers(settings, seed, sock)
         say("stub stopped.")
         return
+    assert app is not None
     config = uvicorn_config(app, access_log=settings.access_log)
     server = uvicorn.Server(config)
     # uvicorn stops on SIGINT/SIGTERM, puts back the handlers it found, then raises the signal again;

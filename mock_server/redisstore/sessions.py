@@ -58,7 +58,10 @@ class RedisSessions:
         self._stores[name] = found
         self._touched[name] = now
         self.link.command("ZADD", self._index, now, name)
-        return found, self._evict(keep=name) if found.outcome == "seeded" else []
+        if found.outcome != "seeded":  # created meanwhile through another replica (or this one, before)
+            return found, []
+        self.link.command("HSET", self._sizes, name, found.run("records")[1])
+        return found, self._evict(keep=name)
 
     def measure(self, name: str) -> list[str]:
         store = self._stores.get(name)
@@ -92,7 +95,7 @@ class RedisSessions:
         now = time.time()
         out = []
         for name, used in pairs:
-            records = int(sizes.get(name) or self._stores[name].run("records")[1] if name in self._stores else 0)
+            records = int(sizes.get(name) or 0)
             out.append({"name": name, "records": records, "idle_s": round(max(0.0, now - float(used)), 3)})
         return out
 

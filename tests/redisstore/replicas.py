@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+
 from tests.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,7 +43,9 @@ class Replica:
         while time.monotonic() < deadline:
             assert self.process is not None
             if self.process.poll() is not None:
-                raise RuntimeError(f"the stub exited: {self.process.stderr.read().decode() if self.process.stderr else ''}")
+                raise RuntimeError(
+                    f"the stub exited: {self.process.stderr.read().decode() if self.process.stderr else ''}"
+                )
             try:
                 if httpx.get(self.url + "/__admin", timeout=1).status_code == 200:
                     return self

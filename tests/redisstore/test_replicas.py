@@ -97,7 +97,9 @@ def test_mixed_add_and_remove_storms_match_the_final_state(urls: list[str]) -> N
     after = members(urls[1])
     for user in users:
         added = sum(1 for (u, a, _), s in zip(plan, statuses, strict=True) if u == user and a == "add" and s == 200)
-        removed = sum(1 for (u, a, _), s in zip(plan, statuses, strict=True) if u == user and a == "remove" and s == 200)
+        removed = sum(
+            1 for (u, a, _), s in zip(plan, statuses, strict=True) if u == user and a == "remove" and s == 200
+        )
         # successes alternate: each 200 add needs the user out, each 200 remove needs the user in
         assert added - removed == (user in after) - (user in before), user
         assert abs(added - removed) <= 1, user

@@ -39,7 +39,15 @@ RECOUP_CREDENTIALS: list[tuple[list[str], list[str]]] = [
     ([KEY], []),
     ([], [f"Bearer {BEARER}"]),
 ]
-TURSO_CREDENTIALS = [[], ["Bearer a", "Bearer b"], ["Token x"], ["Bearer nope"], [f"Bearer {VIEWER}"], [f"Bearer {ADMIN}"], [f"Bearer {OWNER}"]]
+TURSO_CREDENTIALS = [
+    [],
+    ["Bearer a", "Bearer b"],
+    ["Token x"],
+    ["Bearer nope"],
+    [f"Bearer {VIEWER}"],
+    [f"Bearer {ADMIN}"],
+    [f"Bearer {OWNER}"],
+]
 
 
 def recoup_calls(rules: Any) -> Iterator[tuple[str, Callable[[Any], Any]]]:
@@ -49,15 +57,26 @@ def recoup_calls(rules: Any) -> Iterator[tuple[str, Callable[[Any], Any]]]:
         for ids in ([], [MEMBER], [MEMBER, MEMBER], ["x"], [UNKNOWN], [NEWCOMER]):
             yield "orgs", lambda s, c=c, ids=ids: rules.list_organizations(s, **c, account_ids=ids)
         for org, account in itertools.product([ORG, FOREIGN, UNKNOWN, "bad"], [MEMBER, UNKNOWN, "bad"]):
-            yield "remove", lambda s, c=c, o=org, a=account: rules.remove_member(
-                s, **c, organization_ids=[o], account_ids=[a]
+            yield (
+                "remove",
+                lambda s, c=c, o=org, a=account: rules.remove_member(s, **c, organization_ids=[o], account_ids=[a]),
             )
             body: Any = {"organizationId": org, "accountId": account}
             yield "add", lambda s, c=c, b=body: rules.add_member(s, **c, body=b)
-        for body in (None, [], {}, {"organizationId": ORG}, {"organizationId": ORG, "email": "colleague@demo-records.example"},
-                     {"organizationId": ORG, "accountId": NEWCOMER, "email": "x@y.example"}, {"organizationId": ORG, "email": 3}):
+        for body in (
+            None,
+            [],
+            {},
+            {"organizationId": ORG},
+            {"organizationId": ORG, "email": "colleague@demo-records.example"},
+            {"organizationId": ORG, "accountId": NEWCOMER, "email": "x@y.example"},
+            {"organizationId": ORG, "email": 3},
+        ):
             yield "add", lambda s, c=c, b=body: rules.add_member(s, **c, body=b)
-    yield "remove", lambda s: rules.remove_member(s, api_keys=[KEY], authorizations=[], organization_ids=[], account_ids=[MEMBER])
+    yield (
+        "remove",
+        lambda s: rules.remove_member(s, api_keys=[KEY], authorizations=[], organization_ids=[], account_ids=[MEMBER]),
+    )
     yield "put", lambda s: rules.put_member(s, ORG, NEWCOMER)
     yield "put", lambda s: rules.put_member(s, UNKNOWN, NEWCOMER)
     yield "put", lambda s: rules.put_member(s, ORG, UNKNOWN)
@@ -75,14 +94,28 @@ def turso_calls(rules: Any) -> Iterator[tuple[str, Callable[[Any], Any]]]:
             for user in ("bob", "carol", "ghost"):
                 yield "member", lambda s, c=c, o=org, u=user: rules.get_member(s, **c, organization=o, username=u)
                 for body in (None, {}, {"role": "owner"}, {"role": "admin"}):
-                    yield "update", lambda s, c=c, o=org, u=user, b=body: rules.update_member_role(
-                        s, **c, organization=o, username=u, body=b
+                    yield (
+                        "update",
+                        lambda s, c=c, o=org, u=user, b=body: rules.update_member_role(
+                            s, **c, organization=o, username=u, body=b
+                        ),
                     )
-                for body in ({"username": user}, {"username": user, "role": "viewer"}, {"username": user, "role": "x"}, []):
+                for body in (
+                    {"username": user},
+                    {"username": user, "role": "viewer"},
+                    {"username": user, "role": "x"},
+                    [],
+                ):
                     yield "add", lambda s, c=c, o=org, b=body: rules.add_member(s, **c, organization=o, body=b)
                 yield "remove", lambda s, c=c, o=org, u=user: rules.remove_member(s, **c, organization=o, username=u)
-    for org, user, role in (("demo-org", "carol", "viewer"), ("demo-org", "carol", "viewer"), ("demo-org", "dave", "owner"),
-                            ("nowhere", "carol", "member"), ("demo-org", "ghost", "member"), ("demo-org", "x", "boss")):
+    for org, user, role in (
+        ("demo-org", "carol", "viewer"),
+        ("demo-org", "carol", "viewer"),
+        ("demo-org", "dave", "owner"),
+        ("nowhere", "carol", "member"),
+        ("demo-org", "ghost", "member"),
+        ("demo-org", "x", "boss"),
+    ):
         yield "put", lambda s, o=org, u=user, r=role: rules.put_member(s, o, u, r)
 
 
@@ -93,10 +126,13 @@ def outcome(call: Callable[[Any], Any], store: Any) -> Any:
         return (type(exc).__name__, exc.status, exc.message)
 
 
-@pytest.mark.parametrize(("vendor", "memory_rules", "redis_rules", "calls"), [
-    ("recoup", recoup, redis_recoup, recoup_calls),
-    ("turso", turso, redis_turso, turso_calls),
-])
+@pytest.mark.parametrize(
+    ("vendor", "memory_rules", "redis_rules", "calls"),
+    [
+        ("recoup", recoup, redis_recoup, recoup_calls),
+        ("turso", turso, redis_turso, turso_calls),
+    ],
+)
 def test_every_answer_and_error_is_the_in_memory_one(
     redis_server: RedisServer, vendor: str, memory_rules: Any, redis_rules: Any, calls: Any
 ) -> None:
