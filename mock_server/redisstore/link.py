@@ -19,6 +19,7 @@ from redis.exceptions import NoScriptError, RedisError, ResponseError
 from redis.retry import Retry
 
 from ..core.errors import Unavailable
+from .wire import ReplyError, Wire
 
 SCRIPT = (Path(__file__).parent / "state.lua").read_text(encoding="utf-8")
 TIMEOUT_S = 0.25  # connect and read; a local Redis answers in well under a millisecond
@@ -42,6 +43,19 @@ class Link:
             decode_responses=True,
             health_check_interval=0,
         )
+        kwargs = self.client.connection_pool.connection_kwargs
+        # the vendor operations' own socket (plain TCP); TLS and unix sockets go through redis-py
+        self.wire = (
+            Wire(
+                kwargs["host"],
+                int(kwargs["port"]),
+                db=int(kwargs.get("db") or 0),
+                password=kwargs.get("password"),
+                timeout=timeout,
+            )
+            if parts.scheme == "redis"
+            else None
+        )
         self._shas: dict[str, str] = {}
         self._down_until = 0.0
         self.last_error = ""
@@ -50,13 +64,16 @@ class Link:
         """The script's answer for `op`: a list whose first item is the status."""
         if self._down_until and time.monotonic() < self._down_until:
             raise Unavailable(self._unavailable())
+        call = self.wire.call if self.wire is not None else self._execute
         try:
             try:
-                answer: list[Any] = self._execute("EVALSHA", self._shas.get(script, "0"), 0, prefix, op, *args)
-            except NoScriptError:  # first call, or Redis restarted and forgot the script
+                answer: list[Any] = call("EVALSHA", self._shas.get(script, "0"), 0, prefix, op, *args)
+            except (NoScriptError, ReplyError) as exc:  # first call, or Redis restarted and forgot the script
+                if not str(exc).startswith("NOSCRIPT") and not isinstance(exc, NoScriptError):
+                    raise
                 self._shas[script] = sha = str(self._execute("SCRIPT", "LOAD", script))
-                answer = self._execute("EVALSHA", sha, 0, prefix, op, *args)
-        except ResponseError as exc:  # a script error is a bug of the stub, not an outage
+                answer = call("EVALSHA", sha, 0, prefix, op, *args)
+        except (ResponseError, ReplyError) as exc:  # a script error is a bug of the stub, not an outage
             raise RuntimeError(f"state script failed on {op}: {exc}") from exc
         except (RedisError, OSError) as exc:
             self._down_until = time.monotonic() + FAIL_FAST_S
