@@ -94,10 +94,24 @@ class Wire:
 
     def call(self, *parts: str | int | float) -> Any:
         """The reply; raises ReplyError for an error reply, OSError when Redis cannot be reached."""
+        request = encode(*parts)
         with self._lock:
+            reused = self._sock is not None
             sock = self._sock or self._connect()
             try:
-                reply = self._roundtrip(sock, encode(*parts))
+                reply = self._roundtrip(sock, request)
+            except ConnectionError:
+                # A connection idle since Redis restarted is found dead only now; the request never reached
+                # the new server, so it is sent once more on a fresh connection. A timeout is not retried.
+                self.close()
+                if not reused:
+                    raise
+                sock = self._connect()
+                try:
+                    reply = self._roundtrip(sock, request)
+                except BaseException:
+                    self.close()
+                    raise
             except BaseException:
                 self.close()
                 raise

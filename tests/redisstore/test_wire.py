@@ -40,3 +40,6 @@ def test_calls_on_a_real_server_and_reconnects_after_a_restart(redis_server: Red
         wire.call("PING")
     redis_server.start()
     assert wire.call("PING") == "PONG"
+    redis_server.stop()
+    redis_server.start()
+    assert wire.call("PING") == "PONG"  # the connection from before the restart is replaced at once
