@@ -63,8 +63,11 @@ class RedisServer:
         return str(info.get("redis_version", ""))
 
     def calls(self) -> dict[str, int]:
+        """Calls of each counted command so far, and `evalsha_usec`: Redis's time in EVALSHA, in microseconds."""
         stats: dict[str, Any] = redis.Redis(host=HOST, port=self.port).info("commandstats")
-        return {name: int(stats.get(f"cmdstat_{name}", {}).get("calls", 0)) for name in COUNTED}
+        out = {name: int(stats.get(f"cmdstat_{name}", {}).get("calls", 0)) for name in COUNTED}
+        out["evalsha_usec"] = int(stats.get("cmdstat_evalsha", {}).get("usec", 0))
+        return out
 
     def stop(self) -> None:
         if self._proc is not None:
@@ -80,6 +83,7 @@ class RoundTrips:
     scenario: str
     requests: int
     per_request: dict[str, float]  # command -> calls per request
+    script_us: float  # Redis's own time per EVALSHA
 
 
 def count_round_trips(server: RedisServer, port: int, scenarios: list[Scenario], n: int = 200) -> list[RoundTrips]:
@@ -92,5 +96,9 @@ def count_round_trips(server: RedisServer, port: int, scenarios: list[Scenario],
             request(port, s)
         time.sleep(0.05)
         after = server.calls()
-        out.append(RoundTrips(s.key, n, {k: round((after[k] - before[k]) / n, 3) for k in COUNTED}))
+        calls = after["evalsha"] - before["evalsha"]
+        script_us = (after["evalsha_usec"] - before["evalsha_usec"]) / calls if calls else 0.0
+        out.append(
+            RoundTrips(s.key, n, {k: round((after[k] - before[k]) / n, 3) for k in COUNTED}, round(script_us, 1))
+        )
     return out
