@@ -150,12 +150,15 @@ class RedisFaultBook:
         candidates = self.by_operation.get(operation)
         if not candidates:
             return None
-        for rule in candidates:
-            if not _selects(rule.match_headers, headers):
-                continue
-            fault = self._fire(rule, headers)
-            if fault is not None:
-                return fault
+        try:
+            for rule in candidates:
+                if not _selects(rule.match_headers, headers):
+                    continue
+                fault = self._fire(rule, headers)
+                if fault is not None:
+                    return fault
+        except Unavailable:  # the request goes on to its operation, which answers 503 with the reason
+            return None
         return None
 
     def _fire(self, rule: FaultRule, headers: Sequence[tuple[bytes, bytes]]) -> Fault | None:

@@ -15,9 +15,20 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from ..core.errors import Unavailable
 from ..core.sessions import Sessions
 from .link import Link
 from .store import RedisStore
+
+
+class _Unreachable:
+    """A session's store while Redis cannot be reached: each operation answers Unavailable (503)."""
+
+    def __init__(self, error: Unavailable) -> None:
+        self.error = error
+
+    def run(self, op: str, *args: str | int) -> list[Any]:
+        raise self.error
 
 TOUCH_EVERY_S = 1.0
 
@@ -46,6 +57,13 @@ class RedisSessions:
         return f"{self.prefix}s:{hashlib.sha256(name.encode()).hexdigest()[:24]}:"
 
     def store(self, name: str) -> tuple[RedisStore, list[str]]:
+        """The session's store (an unreachable Redis gives one whose operations answer 503)."""
+        try:
+            return self._store(name)
+        except Unavailable as exc:
+            return _Unreachable(exc), []  # type: ignore[return-value]
+
+    def _store(self, name: str) -> tuple[RedisStore, list[str]]:
         found = self._stores.get(name)
         now = time.time()
         if found is not None:
@@ -67,8 +85,11 @@ class RedisSessions:
         store = self._stores.get(name)
         if store is None:
             return []
-        self.link.command("HSET", self._sizes, name, store.run("records")[1])
-        return self._evict(keep=name)
+        try:
+            self.link.command("HSET", self._sizes, name, store.run("records")[1])
+            return self._evict(keep=name)
+        except Unavailable:  # measured again after the next creating request
+            return []
 
     def reset(self, name: str) -> None:
         Sessions.check_name(name)

@@ -150,6 +150,9 @@ def test_sessions_fault_rules_and_the_journal_are_shared(urls: list[str]) -> Non
 
 def test_redis_stopped_and_started_again(urls: list[str], redis_server: RedisServer) -> None:
     assert httpx.delete(f"{urls[0]}{MEMBERS}/bob", headers=OWNER).status_code == 200
+    unselected = {"operation": "tursoGetOrganizationMember", "status": 500, "match_headers": {"x-never": "1"}}
+    assert httpx.post(urls[0] + "/__admin/faults", json=unselected).status_code == 201
+    time.sleep(0.2)  # both replicas know of the rule: each request of that operation asks the book
     redis_server.stop()
     try:
         for url in urls:
@@ -157,6 +160,9 @@ def test_redis_stopped_and_started_again(urls: list[str], redis_server: RedisSer
             answer = httpx.get(f"{url}{MEMBERS}/alice", headers=OWNER, timeout=5)
             assert answer.status_code == 503 and "unavailable" in answer.json()["error"]
             assert time.monotonic() - started < 1
+            session = {**OWNER, "X-Stub-Session": "during-outage"}
+            added = httpx.post(url + MEMBERS, headers=session, json={"username": "carol"}, timeout=5)
+            assert added.status_code == 503 and "unavailable" in added.json()["error"]
             assert httpx.get(url + "/__admin").json()["store"]["healthy"] is False
             assert httpx.post(url + "/__admin/reset").status_code == 503
     finally:
