@@ -18,6 +18,9 @@ from redis.exceptions import RedisError
 from ..core.faults import Fault
 from ..web.journal import AUTH_HEADERS, MAX_TEXT, entry_document
 from .link import Link
+from .wire import encode
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 FLUSH_AFTER_S = 0.005
 FLUSH_AT = 256
@@ -29,7 +32,7 @@ class RedisJournal:
         self._stream = prefix + "journal"
         self._total = prefix + "journal:total"
         self._size = size
-        self._waiting: list[str] = []
+        self._waiting: list[tuple[Any, ...]] = []
         self._scheduled = False
         self.dropped = 0
 
@@ -52,22 +55,24 @@ class RedisJournal:
         evicted: tuple[str, ...] = (),
     ) -> None:
         latency = time.perf_counter() - started if started else 0.0
-        auth = tuple(AUTH_HEADERS[k] for k, _ in scope["headers"] if k in AUTH_HEADERS)
+        auth = [AUTH_HEADERS[k] for k, _ in scope["headers"] if k in AUTH_HEADERS]
         query: bytes = scope["query_string"]
-        entry = entry_document(
-            time.time(),
-            scope["method"],
-            scope["path"][:MAX_TEXT],
-            query[:MAX_TEXT].decode("latin-1"),
-            status,
-            auth,
-            latency,
-            operation,
-            fault,
-            session,
-            evicted,
+        applied = (fault.rule, fault.describe()) if fault is not None else None
+        self._waiting.append(
+            (
+                time.time(),
+                scope["method"],
+                scope["path"][:MAX_TEXT],
+                query[:MAX_TEXT].decode("latin-1"),
+                status,
+                auth,
+                latency,
+                operation,
+                applied,
+                session,
+                evicted,
+            )
         )
-        self._waiting.append(json.dumps(entry, separators=(",", ":")))
         if len(self._waiting) >= FLUSH_AT:
             self.flush()
         elif not self._scheduled:
@@ -78,16 +83,23 @@ class RedisJournal:
                 self.flush()
 
     def flush(self) -> None:
+        """Send what is waiting: one XADD per entry, all in one pipelined round trip."""
         self._scheduled = False
         batch, self._waiting = self._waiting, []
         if not batch:
             return
+        head = (b"XADD", self._stream.encode(), b"MAXLEN", b"~", str(self._size).encode(), b"*", b"e")
+        requests = [encode(*head, _ENCODER.encode(item)) for item in batch]
+        requests.append(encode("INCRBY", self._total, len(batch)))
         try:
-            pipe = self.link.client.pipeline(transaction=False)
-            for item in batch:
-                pipe.xadd(self._stream, {"e": item}, maxlen=self._size, approximate=True)
-            pipe.incrby(self._total, len(batch))
-            pipe.execute()
+            if self.link.wire is not None:
+                self.link.wire.pipeline(requests, len(requests))
+            else:
+                pipe = self.link.client.pipeline(transaction=False)
+                for item in batch:
+                    pipe.xadd(self._stream, {"e": _ENCODER.encode(item)}, maxlen=self._size, approximate=True)
+                pipe.incrby(self._total, len(batch))
+                pipe.execute()
         except (RedisError, OSError):
             self.dropped += len(batch)
 
@@ -102,14 +114,12 @@ class RedisJournal:
         rows = self.link.command("XREVRANGE", self._stream, "+", "-", "COUNT", self._size)
         out: list[dict[str, Any]] = []
         for _, fields in rows or []:
-            entry = json.loads(
-                fields["e"] if isinstance(fields, dict) else dict(zip(fields[::2], fields[1::2], strict=True))["e"]
-            )
-            if (operation is not None and entry.get("operation") != operation) or (
-                status is not None and entry["status"] != status
-            ):
+            raw = fields["e"] if isinstance(fields, dict) else dict(zip(fields[::2], fields[1::2], strict=True))["e"]
+            t, method, path, query, code, auth, latency, op, applied, session, evicted = json.loads(raw)
+            if (operation is not None and op != operation) or (status is not None and code != status):
                 continue
             if limit is not None and len(out) >= limit:
                 break
-            out.append(entry)
+            fault = (applied[0], applied[1]) if applied else None
+            out.append(entry_document(t, method, path, query, code, auth, latency, op, fault, session, evicted))
         return out

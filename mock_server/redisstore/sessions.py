@@ -30,6 +30,7 @@ class _Unreachable:
     def run(self, op: str, *args: str | int) -> list[Any]:
         raise self.error
 
+
 TOUCH_EVERY_S = 1.0
 
 

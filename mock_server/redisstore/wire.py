@@ -119,6 +119,29 @@ class Wire:
             raise reply
         return reply
 
+    def pipeline(self, requests: list[bytes], replies: int) -> list[Any]:
+        """Send encoded commands in one write and read their `replies` replies (errors come back as ReplyError)."""
+        with self._lock:
+            sock = self._sock or self._connect()
+            try:
+                sock.sendall(b"".join(requests))
+                out: list[Any] = []
+                buf, at = b"", 0
+                while len(out) < replies:
+                    found = parse(buf, at) if buf else None
+                    if found is None:
+                        more = sock.recv(1 << 16)
+                        if not more:
+                            raise ConnectionError("Redis closed the connection")
+                        buf, at = buf[at:] + more, 0
+                        continue
+                    reply, at = found
+                    out.append(reply)
+                return out
+            except BaseException:
+                self.close()
+                raise
+
     def _roundtrip(self, sock: socket.socket, request: bytes) -> Any:
         sock.sendall(request)
         buf = sock.recv(65536)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Sequence
 from typing import Any
 
 from ..core.faults import Fault
@@ -77,7 +78,8 @@ class Journal:
                 continue
             if limit is not None and len(out) >= limit:
                 break
-            out.append(entry_document(t, method, path, query, code, auth, latency, op, fault, session, evicted))
+            applied = (fault.rule, fault.describe()) if fault is not None else None
+            out.append(entry_document(t, method, path, query, code, auth, latency, op, applied, session, evicted))
         return out
 
 
@@ -90,11 +92,11 @@ def entry_document(
     auth: tuple[str, ...],
     latency: float,
     op: str | None,
-    fault: Fault | None,
+    fault: tuple[str, str] | None,
     session: str | None,
-    evicted: tuple[str, ...],
+    evicted: Sequence[str],
 ) -> dict[str, Any]:
-    """One journal entry as `GET /__admin/journal` shows it."""
+    """One journal entry as `GET /__admin/journal` shows it; `fault` is (rule id, what it did)."""
     entry: dict[str, Any] = {
         "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t % 1 * 1000):03d}Z",
         "method": method,
@@ -107,7 +109,7 @@ def entry_document(
     if op is not None:
         entry["operation"] = op
     if fault is not None:
-        entry["fault"] = {"rule": fault.rule, "applied": fault.describe()}
+        entry["fault"] = {"rule": fault[0], "applied": fault[1]}
     if session is not None:
         entry["session"] = session
     if evicted:
