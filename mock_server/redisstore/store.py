@@ -15,7 +15,14 @@ from typing import Any
 from ..core.documents import keep_masked_secrets
 from ..core.errors import BadRequest, Conflict, NotFound, Unavailable
 from ..core.seed import build_state
-from ..core.store import MAX_SNAPSHOTS, SNAPSHOT_NAME, Snapshot
+from ..core.store import (
+    MAX_SNAPSHOTS,
+    SNAPSHOT_NAME,
+    Snapshot,
+    bad_snapshot_name,
+    no_snapshot,
+    too_many_snapshots,
+)
 from .layout import dumps, flat, unflat
 from .link import Link
 
@@ -86,18 +93,12 @@ class RedisStore:
 
     def save_snapshot(self, name: str) -> bool:
         if not SNAPSHOT_NAME.fullmatch(name):
-            raise BadRequest(
-                f"snapshot name {name[:80]!r}: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter "
-                "or digit"
-            )
+            raise BadRequest(bad_snapshot_name(name))
         document = self._state_document()
         state = flat(build_state(document, strict=False))
         answer = self.run("snapshot_save", name, dumps(document), repr(time.time()), self.max_snapshots, state)
         if answer[0] == 409:
-            raise Conflict(
-                f"there are already {self.max_snapshots} snapshots ({', '.join(answer[1:])}), the most "
-                "the stub keeps; delete one (DELETE /__admin/snapshots/{name}) or save under an existing name"
-            )
+            raise Conflict(too_many_snapshots(self.max_snapshots, answer[1:]))
         return bool(answer[1])
 
     def snapshots(self) -> list[Snapshot]:
@@ -113,11 +114,7 @@ class RedisStore:
             raise NotFound(self._no_snapshot(name))
 
     def _no_snapshot(self, name: str) -> str:
-        saved = ", ".join(s.name for s in self.snapshots()) or "none yet"
-        return (
-            f"no snapshot named {name[:80]!r}; saved snapshots: {saved} "
-            '(save one with POST /__admin/snapshots {"name": ...})'
-        )
+        return no_snapshot(name, [s.name for s in self.snapshots()])
 
 
 def _pairs(flat_list: Any) -> list[tuple[Any, Any]]:

@@ -183,3 +183,29 @@ def test_an_unreachable_redis_is_a_quick_503_and_the_next_call_recovers() -> Non
         link.run("x:", "dump")
     assert refused.value.status == 503 and "unavailable" in refused.value.message
     assert link.health()["healthy"] is False
+
+
+def test_a_prefix_that_lost_its_state_is_seeded_again_before_answering(redis_server: RedisServer) -> None:
+    link = Link(redis_server.url)
+    shared = RedisStore(link, "lost:", SEED, reseed=True)
+    redis_turso.remove_member(shared, authorizations=[f"Bearer {OWNER}"], organization="demo-org", username="bob")
+    keys = link.command("KEYS", "lost:*")
+    link.command("DEL", *keys)  # as a Redis restarted without persistence would be
+    members = redis_turso.list_members(shared, authorizations=[f"Bearer {OWNER}"], organization="demo-org")
+    assert "bob" in {m.username for m in members}  # the seed again, not a 401 from an empty state
+
+
+def test_snapshot_errors_read_as_in_memory(redis_server: RedisServer) -> None:
+    memory = Store(SEED, max_snapshots=2)
+    shared = RedisStore(Link(redis_server.url), "snaps:", SEED, reseed=True, max_snapshots=2)
+    for store in (memory, shared):
+        store.save_snapshot("a")
+        store.save_snapshot("b")
+    for action in (
+        lambda s: s.save_snapshot("c"),
+        lambda s: s.save_snapshot("-bad"),
+        lambda s: s.restore_snapshot("zz"),
+        lambda s: s.delete_snapshot("zz"),
+    ):
+        assert outcome(action, shared) == outcome(action, memory)
+    assert shared.save_snapshot("a") is True and memory.save_snapshot("a") is True
