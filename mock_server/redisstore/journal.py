@@ -33,6 +33,13 @@ class RedisJournal:
         self._total = prefix + "journal:total"
         self._size = size
         self._waiting: list[tuple[Any, ...]] = []
+        self._wire = link.wire.clone() if link.wire is not None else None  # its own connection
+        size_text = str(size).encode()
+        key = self._stream.encode()
+        # XADD <stream> MAXLEN ~ <size> * e <entry>: everything but the entry, encoded once
+        self._xadd = b"*8\r\n" + b"".join(
+            b"$%d\r\n%s\r\n" % (len(p), p) for p in (b"XADD", key, b"MAXLEN", b"~", size_text, b"*", b"e")
+        )
         self._scheduled = False
         self.dropped = 0
 
@@ -82,19 +89,25 @@ class RedisJournal:
             except RuntimeError:  # no event loop: record at once
                 self.flush()
 
-    def flush(self) -> None:
-        """Send what is waiting: one XADD per entry, all in one pipelined round trip."""
+    def flush(self, *, wait: bool = False) -> None:
+        """Send what is waiting: one XADD per entry, all in one write; the replies are read at the next flush
+        (they have arrived by then), so the event loop never waits on the journal. `wait`: read them now."""
         self._scheduled = False
         batch, self._waiting = self._waiting, []
-        if not batch:
-            return
-        head = (b"XADD", self._stream.encode(), b"MAXLEN", b"~", str(self._size).encode(), b"*", b"e")
-        requests = [encode(*head, _ENCODER.encode(item)) for item in batch]
-        requests.append(encode("INCRBY", self._total, len(batch)))
         try:
-            if self.link.wire is not None:
-                self.link.wire.pipeline(requests, len(requests))
-            else:
+            if self._wire is not None:
+                self._wire.drain()
+                if batch:
+                    requests = [self._xadd]
+                    for item in batch:
+                        data = _ENCODER.encode(item).encode("utf-8", "surrogateescape")
+                        requests.append(b"$%d\r\n%s\r\n" % (len(data), data))
+                        requests.append(self._xadd)
+                    requests[-1] = encode("INCRBY", self._total, len(batch))
+                    self._wire.send(b"".join(requests), len(batch) + 1)
+                if wait:
+                    self._wire.drain()
+            elif batch:
                 pipe = self.link.client.pipeline(transaction=False)
                 for item in batch:
                     pipe.xadd(self._stream, {"e": _ENCODER.encode(item)}, maxlen=self._size, approximate=True)
@@ -104,13 +117,13 @@ class RedisJournal:
             self.dropped += len(batch)
 
     def clear(self) -> None:
-        self.flush()
+        self.flush(wait=True)
         self.link.command("DEL", self._stream, self._total)
 
     def entries(
         self, limit: int | None = None, *, operation: str | None = None, status: int | None = None
     ) -> list[dict[str, Any]]:
-        self.flush()
+        self.flush(wait=True)  # Redis has taken this replica's entries before they are read
         rows = self.link.command("XREVRANGE", self._stream, "+", "-", "COUNT", self._size)
         out: list[dict[str, Any]] = []
         for _, fields in rows or []:

@@ -77,6 +77,36 @@ class Wire:
         self.host, self.port, self.db, self.password, self.timeout = host, port, db, password, timeout
         self._sock: socket.socket | None = None
         self._lock = threading.Lock()
+        self._pending = 0  # replies of `send` not read yet
+
+    def clone(self) -> Wire:
+        """Another connection to the same server (its own socket)."""
+        return Wire(self.host, self.port, db=self.db, password=self.password, timeout=self.timeout)
+
+    def send(self, request: bytes, replies: int) -> None:
+        """Write commands without waiting: their `replies` replies are read by the next `drain`."""
+        with self._lock:
+            sock = self._sock or self._connect()
+            try:
+                sock.sendall(request)
+            except BaseException:
+                self.close()
+                raise
+            self._pending += replies
+
+    def drain(self) -> None:
+        """Read (and drop) the replies of earlier `send`s; they have usually arrived long since."""
+        with self._lock:
+            if not self._pending or self._sock is None:
+                self._pending = 0
+                return
+            try:
+                self._read(self._sock, self._pending)
+            except BaseException:
+                self.close()
+                raise
+            finally:
+                self._pending = 0
 
     def _connect(self) -> socket.socket:
         sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
@@ -125,22 +155,26 @@ class Wire:
             sock = self._sock or self._connect()
             try:
                 sock.sendall(b"".join(requests))
-                out: list[Any] = []
-                buf, at = b"", 0
-                while len(out) < replies:
-                    found = parse(buf, at) if buf else None
-                    if found is None:
-                        more = sock.recv(1 << 16)
-                        if not more:
-                            raise ConnectionError("Redis closed the connection")
-                        buf, at = buf[at:] + more, 0
-                        continue
-                    reply, at = found
-                    out.append(reply)
-                return out
+                return self._read(sock, replies)
             except BaseException:
                 self.close()
                 raise
+
+    @staticmethod
+    def _read(sock: socket.socket, replies: int) -> list[Any]:
+        out: list[Any] = []
+        buf, at = b"", 0
+        while len(out) < replies:
+            found = parse(buf, at) if buf else None
+            if found is None:
+                more = sock.recv(1 << 16)
+                if not more:
+                    raise ConnectionError("Redis closed the connection")
+                buf, at = buf[at:] + more, 0
+                continue
+            reply, at = found
+            out.append(reply)
+        return out
 
     def _roundtrip(self, sock: socket.socket, request: bytes) -> Any:
         sock.sendall(request)
@@ -157,6 +191,7 @@ class Wire:
             buf += more
 
     def close(self) -> None:
+        self._pending = 0
         if self._sock is not None:
             try:
                 self._sock.close()
