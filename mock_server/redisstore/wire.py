@@ -19,19 +19,23 @@ class ReplyError(Exception):
     """Redis answered with an error (`-NOSCRIPT ...`, `-ERR ...`)."""
 
 
-def _bytes(value: str | int | float | bytes) -> bytes:
-    if isinstance(value, bytes):
-        return value
-    return (value if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)).encode(
-        "utf-8", "surrogateescape"
-    )
-
-
 def encode(*parts: str | int | float | bytes) -> bytes:
+    """One command as a RESP array of bulk strings (lengths in bytes)."""
     out = [b"*%d\r\n" % len(parts)]
+    append = out.append
     for part in parts:
-        data = _bytes(part)
-        out.append(b"$%d\r\n%s\r\n" % (len(data), data))
+        kind = type(part)
+        if kind is str:
+            data = part.encode("utf-8", "surrogateescape")  # type: ignore[union-attr]
+        elif kind is bytes:
+            data = part
+        elif kind is float:
+            data = repr(part).encode()
+        else:
+            data = str(part).encode()
+        append(b"$%d\r\n" % len(data))
+        append(data)
+        append(_CRLF)
     return b"".join(out)
 
 

@@ -189,7 +189,18 @@ def test_the_contract_suite_passes_against_the_pair_round_robin(urls: list[str])
     proxy = RoundRobin(urls).start()
     try:
         run = subprocess.run(
-            [sys.executable, "-m", "contract_tests", "--url", proxy.url, "--examples", "10", "--workers", "4", "--strict"],
+            [
+                sys.executable,
+                "-m",
+                "contract_tests",
+                "--url",
+                proxy.url,
+                "--examples",
+                "10",
+                "--workers",
+                "4",
+                "--strict",
+            ],
             cwd=ROOT,
             capture_output=True,
             text=True,
