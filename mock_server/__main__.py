@@ -68,7 +68,9 @@ def serve(settings: Settings) -> None:
         raise SystemExit(f"error: seed file {settings.seed}: {exc}") from None
     except Unavailable as exc:
         raise SystemExit(f"error: --store {settings.store}: {exc.message}") from None
-    sock = bind(settings.host, settings.port)
+    workers = settings.workers > 1
+    # with workers, the parent only holds the port (SO_REUSEPORT, not listening); each worker listens on it
+    sock = bind(settings.host, settings.port, reuse_port=workers, listen=not workers)
     url = base_url(settings.host, sock.getsockname()[1])
     seed_path = shown_path(settings.seed, Path.cwd())
     if settings.workers > 1:
@@ -96,8 +98,10 @@ def serve(settings: Settings) -> None:
     say("stub stopped.")
 
 
-def _serve_workers(settings: Settings, seed: dict[str, Any], sock: Any) -> None:
-    """Fork `settings.workers` processes that all accept on `sock`; each builds its own app and Redis link."""
+def _serve_workers(settings: Settings, seed: dict[str, Any], held: Any) -> None:
+    """Fork `settings.workers` processes, each listening on the port `held` holds (SO_REUSEPORT: the kernel
+    spreads the connections over them) with its own app and Redis connections."""
+    port = held.getsockname()[1]
     import uvicorn
 
     children: list[int] = []
@@ -106,6 +110,7 @@ def _serve_workers(settings: Settings, seed: dict[str, Any], sock: Any) -> None:
         if pid == 0:
             code = 0
             try:
+                sock = bind(settings.host, port, reuse_port=True)
                 _, app = build(settings, seed, reseed=False)
                 server = uvicorn.Server(uvicorn_config(app, access_log=settings.access_log))
                 signal.signal(signal.SIGINT, server.handle_exit)
@@ -135,7 +140,7 @@ def _serve_workers(settings: Settings, seed: dict[str, Any], sock: Any) -> None:
                 break
             except InterruptedError:
                 continue
-    sock.close()
+    held.close()
 
 
 def say(text: str) -> None:

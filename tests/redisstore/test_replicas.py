@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -216,10 +217,25 @@ def test_the_contract_suite_passes_against_the_pair_round_robin(urls: list[str])
 def test_workers_share_one_port_and_one_state(redis_server: RedisServer) -> None:
     pair = Replica(redis_server.url, "workers:", "--workers", "2").start().wait()
     try:
+        assert pair.process is not None
+        assert len(children(pair.process.pid)) == 2  # two worker processes under the one started
         statuses = storm([("DELETE", f"{pair.url}{MEMBERS}/bob", None) for _ in range(20)])
         assert sorted(statuses) == [200] + [404] * 19
     finally:
         pair.stop()
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
 
 
 def test_workers_without_a_shared_store_are_refused() -> None:
