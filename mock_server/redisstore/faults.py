@@ -30,9 +30,7 @@ local rules, order, counts = P .. "f:rules", P .. "f:order", P .. "f:count"
 if op == "add" then
   local id = ARGV[3]
   if redis.call("LLEN", order) >= tonumber(ARGV[5]) then return {409, "full"} end
-  if id == "" then
-    repeat id = "f" .. redis.call("INCR", P .. "f:next") until redis.call("HEXISTS", rules, id) == 0
-  elseif redis.call("HEXISTS", rules, id) == 1 then return {409, "taken"} end
+  if redis.call("HEXISTS", rules, id) == 1 then return {409, "taken"} end
   redis.call("HSET", rules, id, ARGV[4]); redis.call("RPUSH", order, id); redis.call("INCR", P .. "f:ver")
   return {201, id}
 elseif op == "remove" then
@@ -42,7 +40,7 @@ elseif op == "remove" then
   return {200}
 elseif op == "clear" then
   local n = redis.call("LLEN", order)
-  redis.call("DEL", rules, order, counts, P .. "f:next"); redis.call("INCR", P .. "f:ver")
+  redis.call("DEL", rules, order, counts); redis.call("INCR", P .. "f:ver")
   return {200, n}
 elseif op == "fire" then  -- id times every rate_limit window_key
   local id = ARGV[3]
@@ -111,17 +109,22 @@ class RedisFaultBook:
         return [parse_rule(json.loads(d)) for d in docs if d]
 
     def add(self, rule: FaultRule) -> dict[str, Any]:
-        answer = self._run("add", rule.id, json.dumps(rule.to_document()), MAX_RULES)
-        if answer[0] == 409:
+        """Add a validated rule (an id is assigned, f1, f2, ..., when it has none); its document."""
+        while True:
+            named = (
+                rule
+                if rule.id
+                else FaultRule(**{**vars(rule), "id": f"f{self.link.command('INCR', self.prefix + 'f:next')}"})
+            )
+            answer = self._run("add", named.id, json.dumps(named.to_document()), MAX_RULES)
+            if answer[0] == 201:
+                break
             if answer[1] == "full":
                 raise FaultError(f"the stub holds at most {MAX_RULES} fault rules; delete some first")
-            raise FaultError(f"id: a rule {rule.id!r} exists already")
-        rule_id = str(answer[1])
-        if not rule.id:
-            stored = FaultRule(**{**vars(rule), "id": rule_id})
-            self.link.command("HSET", self.prefix + "f:rules", rule_id, json.dumps(stored.to_document()))
+            if rule.id:
+                raise FaultError(f"id: a rule {rule.id!r} exists already")
         self.refresh()
-        return {**FaultRule(**{**vars(rule), "id": rule_id}).to_document(), "matched": 0, "fired": 0, "spent": False}
+        return {**named.to_document(), "matched": 0, "fired": 0, "spent": False}
 
     def remove(self, rule_id: str) -> bool:
         found = bool(self._run("remove", rule_id)[0] == 200)
