@@ -13,6 +13,8 @@ API ?=
 RATE ?=
 EXAMPLES ?=
 WORKERS ?=
+STORE ?=
+STORE_PREFIX ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help venv mock test unit lint contract bench bench-remote soak clean
@@ -29,8 +31,9 @@ $(STAMP): requirements.lock
 
 venv: $(STAMP) ## create .venv with the pinned dependencies
 
-mock: $(STAMP) ## run the stub (HOST=127.0.0.1 PORT=8080 SEED=path)
-	@$(BIN)/python -m mock_server --host $(HOST) --port $(PORT) $(if $(SEED),--seed $(SEED))
+mock: $(STAMP) ## run the stub (HOST=127.0.0.1 PORT=8080 SEED=path STORE=redis://host:port/db STORE_PREFIX=stub: WORKERS=N)
+	@$(BIN)/python -m mock_server --host $(HOST) --port $(PORT) $(if $(SEED),--seed $(SEED)) \
+		$(if $(STORE),--store $(STORE)) $(if $(STORE_PREFIX),--store-prefix $(STORE_PREFIX)) $(if $(WORKERS),--workers $(WORKERS))
 
 lint: $(STAMP) ## ruff check, format check, mypy --strict, and the OpenAPI check of specs/
 	@$(BIN)/ruff check .

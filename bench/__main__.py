@@ -19,15 +19,17 @@ from . import report
 from .contract import run_contract_suite
 from .load import find_wrk
 from .prism import ensure_prism
+from .redis import RedisServer, count_round_trips
 from .remote import RemoteResult, run_remote
 from .rounds import Contender, Slot, run_rounds
 from .scenarios import build_scenarios, read_demo
-from .servers import ServerSpec
+from .servers import ServerSpec, launch
 from .settings import BenchError, BenchSettings, parse_settings
 from .soak import SoakResult, run_soak
 
 # The stub's own environment settings; cleared so it runs exactly as a plain `make mock` does.
-STUB_ENV = ("HOST", "PORT", "SEED", "ADMIN_TOKEN", "JOURNAL_SIZE", "ACCESS_LOG")
+STUB_ENV = ("HOST", "PORT", "SEED", "ADMIN_TOKEN", "JOURNAL_SIZE", "ACCESS_LOG", "STORE", "STORE_PREFIX", "RESEED")
+REDIS_PATHS = ("recoup_200", "turso_404")  # the Recoup 200 path and the Turso remove path, on the Redis store
 CONTRACT_ESTIMATE_S = 60
 REMOTE_ESTIMATE_S = 150
 STUB_PATHS, PAIRED_PATHS = 9, 3  # the scenarios driven on the stub; those also driven on bare Starlette
@@ -44,7 +46,8 @@ def estimate_s(s: BenchSettings, parts: frozenset[str]) -> float:
         stub = 1 + s.warmup + STUB_PATHS * s.seconds
         starlette = 1 + s.warmup + (1 + PAIRED_PATHS) * s.seconds
         prism = 4 + s.warmup + s.seconds
-        total += s.rounds * (stub + starlette + prism)
+        redis = 2 * (1 + s.warmup + len(REDIS_PATHS) * s.seconds)  # one process, and two workers
+        total += s.rounds * (stub + starlette + prism + redis)
     if "contract" in parts:
         total += CONTRACT_ESTIMATE_S
     if "remote" in parts:
@@ -106,6 +109,23 @@ def server_specs(settings: BenchSettings) -> tuple[ServerSpec, ServerSpec]:
     return stub, bare
 
 
+def redis_specs(settings: BenchSettings, url: str) -> list[ServerSpec]:
+    """The stub on the Redis store, one process and two workers; each launch gets its own key prefix."""
+    py, root = sys.executable, settings.root
+    command = (py, "-m", "mock_server", "--host", "127.0.0.1", "--port", "{port}", "--store", url)
+    one = ServerSpec(
+        "redis", (*command, "--store-prefix", "bench{port}:"), root, label="stub, Redis store", unset=STUB_ENV
+    )
+    two = ServerSpec(
+        "redis-w2",
+        (*command, "--store-prefix", "bench{port}:", "--workers", "2"),
+        root,
+        label="stub, Redis store, WORKERS=2",
+        unset=STUB_ENV,
+    )
+    return [one, two]
+
+
 def run(settings: BenchSettings, parts: frozenset[str]) -> int:
     wrk = find_wrk() if parts & {"rounds", "soak"} else ""
     if parts == {"soak"} and not settings.soak_seconds:
@@ -138,8 +158,27 @@ def run(settings: BenchSettings, parts: frozenset[str]) -> int:
             context["labels"]["prism"] = spec.shown
         paired = tuple(s for s in scenarios.values() if s.paired)  # plain paths only: no setup on Starlette
         contenders.append(Contender(starlette, (r200, *paired)))
-        say("rounds:")
-        slots = run_rounds(settings, wrk, contenders, say)
+        redis_server = RedisServer()
+        context["redis_missing"] = redis_server.start()
+        try:
+            if context["redis_missing"]:
+                say(f"the Redis store will not be measured: {context['redis_missing']}")
+            else:
+                context["redis_version"] = redis_server.version()
+                for spec in redis_specs(settings, redis_server.url):
+                    contenders.append(Contender(spec, tuple(scenarios[k] for k in REDIS_PATHS)))
+                    context["labels"][spec.name] = spec.shown
+            say("rounds:")
+            slots = run_rounds(settings, wrk, contenders, say)
+            if not context["redis_missing"]:
+                one = launch(redis_specs(settings, redis_server.url)[0], r200)
+                try:
+                    trips = count_round_trips(redis_server, one.port, [scenarios[k] for k in REDIS_PATHS])
+                finally:
+                    one.stop()
+                context["round_trips"] = [vars(t) for t in trips]
+        finally:
+            redis_server.stop()
     contract = None
     if "contract" in parts:
         say(f"contract suite: python -m contract_tests --reports {settings.out_dir / 'contract'} ...")

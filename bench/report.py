@@ -25,6 +25,9 @@ RSS_MAX_MB = 100.0
 CASES_PER_S_MIN = 300.0
 SOAK_GROWTH_MAX_PCT = 10.0
 REMOTE_WALL_MAX_S = 20.0
+REDIS_RPS_MIN = 10_000.0  # the Redis store with two workers, Recoup 200 path
+REDIS_P99_MAX_MS = 10.0
+REDIS_PATHS = ("recoup_200", "turso_404")
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ def targets(res: Results) -> list[Target]:
 
     if "rounds" in res.parts:
         _round_targets(res, add)
+        _redis_targets(res, add)
     starts = first_answers(res, "stub")
     if starts:
         add(
@@ -194,6 +198,96 @@ def _round_targets(res: Results, add: Callable[[bool | None, str, str], None]) -
         if stub is None
         else _first_error(res, "starlette") or "no successful Starlette run",
     )
+
+
+def _redis_targets(res: Results, add: Callable[[bool | None, str, str], None]) -> None:
+    if "redis_missing" not in res.context:  # a run from before the Redis store had these rows
+        return
+    missing = res.context.get("redis_missing")
+    two = stats(res.slots, "redis-w2", "recoup_200")
+    if missing or two is None:
+        add(None if missing else False, "Redis store, WORKERS=2, measured", missing or _first_error(res, "redis-w2"))
+        return
+    add(two.rps >= REDIS_RPS_MIN, f"Redis store WORKERS=2 Recoup 200: >= {REDIS_RPS_MIN:,.0f} req/s", f"{two.rps:,.0f}")
+    add(
+        two.p99_max_ms <= REDIS_P99_MAX_MS,
+        f"Redis store WORKERS=2 Recoup 200: p99 <= {REDIS_P99_MAX_MS:.0f} ms",
+        _p99(two),
+    )
+    r = ratio(two, stats(res.slots, "prism", "recoup_200"))
+    add(
+        None if r is None else r >= PRISM_RATIO_MIN,
+        f"Redis store WORKERS=2/Prism req/s >= {PRISM_RATIO_MIN:.1f}x",
+        res.context.get("prism_missing") or "no successful Prism run" if r is None else f"{r:.2f}x",
+    )
+    for server in ("redis", "redis-w2"):
+        for key in REDIS_PATHS:
+            x = stats(res.slots, server, key)
+            if x is not None:
+                add(
+                    x.errors == 0,
+                    f"{server} {key}: 0 errors (every response {res.scenarios[key].expected})",
+                    f"{x.errors}",
+                )
+
+
+def _redis_section(res: Results) -> list[str]:
+    if "redis_missing" not in res.context:
+        return []
+    if res.context.get("redis_missing"):
+        return ["", "## Redis store", "", f"not measured: {res.context['redis_missing']}"]
+    if not any(s.server.startswith("redis") for s in res.slots):
+        return []
+    version = res.context.get("redis_version", "")
+    lines = [
+        "",
+        f"## Redis store (redis-server {version}, on the same 2 cores), beside the in-memory stub and Prism",
+        "",
+    ]
+    rows = []
+    for key in REDIS_PATHS:
+        memory = stats(res.slots, "stub", key)
+        prism = stats(res.slots, "prism", key)
+        for server in ("stub", "redis", "redis-w2", "prism"):
+            x = stats(res.slots, server, key)
+            if x is None:
+                continue
+            label = res.context["labels"].get(server, server)
+            rows.append(
+                [
+                    res.scenarios[key].title,
+                    label,
+                    f"{x.rps:,.0f}",
+                    f"{x.p50_ms:.2f}",
+                    f"{x.p99_ms:.2f}",
+                    f"{x.errors}",
+                    _x(ratio(x, memory)),
+                    _x(ratio(x, prism)),
+                ]
+            )
+    head = ["path", "server", "req/s", "p50 ms", "p99 ms", "errors", "x in-memory stub", "x Prism"]
+    lines += table(head, rows)
+    trips = res.context.get("round_trips") or []
+    if trips:
+        lines += ["", "Redis calls per request (INFO commandstats, 200 requests one after another):", ""]
+        lines += table(
+            [
+                "path",
+                "EVALSHA (the rule: one round trip)",
+                "XADD (journal, pipelined in batches)",
+                "Redis us per EVALSHA",
+            ],
+            [
+                [
+                    res.scenarios[t["scenario"]].title,
+                    f"{t['per_request']['evalsha']:.2f}",
+                    f"{t['per_request']['xadd']:.2f}",
+                    f"{t.get('script_us', 0):.1f}",
+                ]
+                for t in trips
+            ],
+        )
+    return lines
 
 
 def _contract_targets(c: ContractResult | None, add: Callable[[bool | None, str, str], None]) -> None:
@@ -326,7 +420,7 @@ def _rounds_section(res: Results) -> list[str]:
                 [sc.title, str(sc.expected), f"{x.rps:,.0f}", f"{x.p50_ms:.2f}", f"{x.p99_ms:.2f}", f"{x.errors}", vs]
             )
     head = ["path", "expected", "req/s", "p50 ms", "p99 ms", "errors", "bare Starlette req/s (stub/it)"]
-    return lines + table(head, rows) + _cost_lines(res)
+    return lines + table(head, rows) + _cost_lines(res) + _redis_section(res)
 
 
 def _cost_lines(res: Results) -> list[str]:

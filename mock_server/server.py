@@ -44,10 +44,14 @@ def uvicorn_config(app: ASGIApp, *, access_log: bool = False) -> uvicorn.Config:
     )
 
 
-def bind(host: str, port: int) -> socket.socket:
+def bind(host: str, port: int, *, reuse_port: bool = False, listen: bool = True) -> socket.socket:
+    """A listening socket on host:port. `reuse_port`: SO_REUSEPORT, so several worker processes each listen on
+    the same port and the kernel spreads connections between them; `listen=False` only holds the port."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:
@@ -58,6 +62,7 @@ def bind(host: str, port: int) -> socket.socket:
                 f"(another server is running there?); choose another with PORT=..."
             ) from None
         raise SystemExit(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    sock.listen(2048)
+    if listen:
+        sock.listen(2048)
     sock.set_inheritable(True)
     return sock

@@ -24,6 +24,11 @@ environment variables (a flag wins over its variable):
   CORS          0: no CORS headers and no preflight answers (--no-cors); default on
   SESSIONS      how many X-Stub-Session sessions are kept (--sessions); default 64
   SESSION_RECORDS  records all sessions may hold together (--session-records); default 1000000
+  STORE         memory (default) or redis://host:port/db (--store): the state, sessions, fault rules and
+                journal in Redis, shared by every worker and replica with the same prefix
+  STORE_PREFIX  the key prefix in Redis (--store-prefix); default stub:
+  RESEED        1: seed the prefix even when it holds a state already (--reseed)
+  --workers N   N processes on one port (make mock WORKERS=N); needs STORE=redis://...
 """
 
 
@@ -38,6 +43,10 @@ class Settings:
     cors: bool = True
     max_sessions: int = 64
     session_records: int = 1_000_000
+    store: str = "memory"
+    store_prefix: str = "stub:"
+    reseed: bool = False
+    workers: int = 1
 
 
 def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
@@ -83,7 +92,33 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         default=env.get("SESSION_RECORDS") or "1000000",
         help="records (accounts, users, organizations, memberships) all sessions may hold together (SESSION_RECORDS)",
     )
+    p.add_argument(
+        "--store",
+        default=env.get("STORE") or "memory",
+        help="memory, or redis://host:port/db to keep the whole state in Redis, shared by replicas (STORE)",
+    )
+    p.add_argument(
+        "--store-prefix",
+        default=env.get("STORE_PREFIX") or "stub:",
+        help="the prefix of every key in Redis; stubs with different prefixes never meet (STORE_PREFIX)",
+    )
+    p.add_argument(
+        "--reseed",
+        action="store_true",
+        default=env.get("RESEED", "") not in ("", "0"),
+        help="seed the Redis prefix even when it already holds a state (RESEED=1)",
+    )
+    p.add_argument(
+        "--workers", type=_positive, default="1", help="processes serving the one port (make mock WORKERS=N)"
+    )
     a = p.parse_args(list(argv))
+    if a.store != "memory" and not a.store.startswith(("redis://", "rediss://", "unix://")):
+        p.error(f"--store must be memory or a redis://host:port/db URL, not {a.store!r}")
+    if a.workers > 1 and a.store == "memory":
+        p.error(
+            f"--workers {a.workers}: each process would keep its own in-memory state, so a change made through "
+            "one would be missing from the others; set STORE=redis://host:port/db to share it"
+        )
     return Settings(
         host=a.host,
         port=a.port,
@@ -94,6 +129,10 @@ def parse_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         cors=a.cors,
         max_sessions=a.sessions,
         session_records=a.session_records,
+        store=a.store,
+        store_prefix=a.store_prefix,
+        reseed=a.reseed,
+        workers=a.workers,
     )
 
 

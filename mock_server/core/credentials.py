@@ -15,6 +15,11 @@ def _digest(secret: str) -> bytes:
     return hashlib.sha256(secret.encode("utf-8", "surrogateescape")).digest()
 
 
+def hex_digest(secret: str) -> str:
+    """The SHA-256 digest of a secret, as a shared store indexes credentials by (never the secret itself)."""
+    return _digest(secret).hex()
+
+
 class CredentialIndex:
     """Maps secrets (API keys, tokens) to the principal that owns them."""
 

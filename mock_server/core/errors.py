@@ -35,8 +35,14 @@ class Conflict(RuleError):
     status = 409
 
 
-def listed(names: Collection[str], most: int = 10) -> str:
-    """Names for an error message that says what exists: at most `most`, then how many more."""
+class Unavailable(RuleError):
+    """The state store cannot be reached; nothing was read or changed."""
+
+    status = 503
+
+
+def listed(names: Collection[str], most: int = 10, total: int | None = None) -> str:
+    """Names for an error message that says what exists: at most `most`, then how many more (of `total`)."""
     shown = list(names)[:most]
-    more = len(names) - len(shown)
+    more = (len(names) if total is None else total) - len(shown)
     return (", ".join(shown) or "none") + (f" and {more} more" if more > 0 else "")

@@ -23,6 +23,9 @@ EXACTLY_ONE = "Exactly one of x-api-key or Authorization must be provided"
 NOT_A_MEMBER = "Caller is not a member of the organization"
 ACCESS_DENIED = "Access denied to specified account_id"
 EXACTLY_ONE_MEMBER = "Provide exactly one of accountId or email"
+INVALID_KEY = "Invalid API key"
+INVALID_BEARER = "Invalid or expired bearer token"
+NOT_BEARER = "Authorization must be 'Bearer <token>'"
 PARAMETERS = ("organization_id", "account_id")
 
 
@@ -41,15 +44,19 @@ def authenticate(state: RecoupState, api_keys: Sequence[str], authorizations: Se
     if api_keys:
         account = state.api_keys.owner_of(api_keys[0])
         if account is None:
-            raise Unauthorized("Invalid API key")
+            raise Unauthorized(INVALID_KEY)
         return account
     token = bearer_token(authorizations[0])
     if token is None:
-        raise Unauthorized("Authorization must be 'Bearer <token>'")
+        raise Unauthorized(NOT_BEARER)
     account = state.bearer_tokens.owner_of(token)
     if account is None:
-        raise Unauthorized("Invalid or expired bearer token")
+        raise Unauthorized(INVALID_BEARER)
     return account
+
+
+def unknown_account(account_id: str) -> str:
+    return f"accountId {account_id} is not an existing account"
 
 
 def parameter(name: str, values: Sequence[str]) -> str:
@@ -99,14 +106,14 @@ def add_member(store: Store, *, api_keys: Sequence[str], authorizations: Sequenc
     with store.lock:
         state = store.state.recoup
         caller = authenticate(state, api_keys, authorizations)
-        organization_id, account_id, email = _member_request(body)
+        organization_id, account_id, email = member_request(body)
         org = state.organizations.get(organization_id)
         if org is None or (caller != organization_id and caller not in org.members):
             raise Forbidden(NOT_A_MEMBER)
         if email is not None:
             account_id = state.emails.get(email) or _create_account(state, email)
         elif account_id not in state.accounts:
-            raise NotFound(f"accountId {account_id} is not an existing account")
+            raise NotFound(unknown_account(str(account_id)))
         assert account_id is not None
         org.members.add(account_id)
         return membership_id(organization_id, account_id), account_id
@@ -140,19 +147,16 @@ def put_member(store: Store, organization_id: str, account_id: str) -> bool:
         state = store.state.recoup
         org = state.organizations.get(org_id)
         if org is None:
-            raise NotFound(f"recoup organization {org_id} does not exist; organizations: {listed(state.organizations)}")
+            raise NotFound(no_organization(org_id, listed(state.organizations)))
         if member not in state.accounts:
-            raise NotFound(
-                f"recoup account {member} does not exist; accounts: {listed(state.accounts)} (an add by email, "
-                "POST /api/organizations/members {organizationId, email}, creates one; PUT /__admin/state adds any)"
-            )
+            raise NotFound(no_account(member, listed(state.accounts)))
         if member in org.members:
             return False
         org.members.add(member)
         return True
 
 
-def _member_request(body: Any) -> tuple[str, str | None, str | None]:
+def member_request(body: Any) -> tuple[str, str | None, str | None]:
     """The add body's organizationId, accountId and email; BadRequest with the first problem, in schema order."""
     if not isinstance(body, dict):
         raise BadRequest(f"Invalid input: expected object, received {_kind(body)}")
@@ -170,6 +174,17 @@ def _member_request(body: Any) -> tuple[str, str | None, str | None]:
     if (account_id is None) == (email is None):
         raise BadRequest(EXACTLY_ONE_MEMBER)
     return organization_id.lower(), account_id.lower() if account_id else None, email
+
+
+def no_organization(organization_id: str, organizations: str) -> str:
+    return f"recoup organization {organization_id} does not exist; organizations: {organizations}"
+
+
+def no_account(account_id: str, accounts: str) -> str:
+    return (
+        f"recoup account {account_id} does not exist; accounts: {accounts} (an add by email, "
+        "POST /api/organizations/members {organizationId, email}, creates one; PUT /__admin/state adds any)"
+    )
 
 
 def _optional_string(body: dict[str, Any], name: str) -> str | None:

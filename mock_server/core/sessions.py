@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from .state import State
-from .store import Store
+from .store import StateStore, Store
 
 NAME = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 NAME_RULE = "a session name is 1 to 64 letters, digits, '.', '_', ':' or '-'"
@@ -43,7 +43,7 @@ class SessionStores(Protocol):
     limit: int
     max_records: int
 
-    def store(self, name: str) -> tuple[Store, list[str]]: ...
+    def store(self, name: str) -> tuple[StateStore, list[str]]: ...
     def measure(self, name: str) -> list[str]: ...
     def reset(self, name: str) -> None: ...
     def drop(self, name: str) -> bool: ...

@@ -11,7 +11,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from .documents import keep_masked_secrets
 from .errors import BadRequest, Conflict, NotFound
@@ -27,6 +27,25 @@ class Snapshot:
     name: str
     saved: float  # seconds since the epoch
     document: dict[str, Any]  # unmasked
+
+
+class StateStore(Protocol):
+    """What the control API needs of a store, wherever it keeps the state (`Store`: in this process)."""
+
+    max_snapshots: int
+
+    @property
+    def seed(self) -> dict[str, Any]: ...
+    def demo(self) -> dict[str, str]: ...
+    def document(self, *, secrets: bool = False) -> dict[str, Any]: ...
+    def seed_document(self, *, secrets: bool = False) -> dict[str, Any]: ...
+    def reset(self) -> None: ...
+    def load(self, doc: dict[str, Any]) -> None: ...
+    def replace_seed(self, doc: dict[str, Any]) -> None: ...
+    def save_snapshot(self, name: str) -> bool: ...
+    def snapshots(self) -> list[Snapshot]: ...
+    def restore_snapshot(self, name: str) -> None: ...
+    def delete_snapshot(self, name: str) -> None: ...
 
 
 class Store:
@@ -47,6 +66,11 @@ class Store:
     def seed(self) -> dict[str, Any]:
         """The seed `reset` returns to: the one the store started with, until `replace_seed`."""
         return self._seed
+
+    def demo(self) -> dict[str, str]:
+        """The current state's demo block, in clear."""
+        with self.lock:
+            return dict(self.state.demo)
 
     def document(self, *, secrets: bool = False) -> dict[str, Any]:
         """The current state in seed-file form; credentials masked unless `secrets`."""
@@ -86,17 +110,11 @@ class Store:
     def save_snapshot(self, name: str) -> bool:
         """Save the current state as `name`; True when it replaced a snapshot of that name."""
         if not SNAPSHOT_NAME.fullmatch(name):
-            raise BadRequest(
-                f"snapshot name {name[:80]!r}: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter "
-                "or digit"
-            )
+            raise BadRequest(bad_snapshot_name(name))
         with self.lock:
             replaced = name in self._snapshots
             if not replaced and len(self._snapshots) >= self.max_snapshots:
-                raise Conflict(
-                    f"there are already {self.max_snapshots} snapshots ({', '.join(self._snapshots)}), the most "
-                    "the stub keeps; delete one (DELETE /__admin/snapshots/{name}) or save under an existing name"
-                )
+                raise Conflict(too_many_snapshots(self.max_snapshots, list(self._snapshots)))
             document = self.state.to_document(mask_secrets=False)
             self._snapshots.pop(name, None)
             self._snapshots[name] = Snapshot(name, time.time(), document)
@@ -120,9 +138,23 @@ class Store:
     def _snapshot(self, name: str) -> Snapshot:
         found = self._snapshots.get(name)
         if found is None:
-            saved = ", ".join(self._snapshots) or "none yet"
-            raise NotFound(
-                f"no snapshot named {name[:80]!r}; saved snapshots: {saved} "
-                '(save one with POST /__admin/snapshots {"name": ...})'
-            )
+            raise NotFound(no_snapshot(name, list(self._snapshots)))
         return found
+
+
+def no_snapshot(name: str, saved: list[str]) -> str:
+    return (
+        f"no snapshot named {name[:80]!r}; saved snapshots: {', '.join(saved) or 'none yet'} "
+        '(save one with POST /__admin/snapshots {"name": ...})'
+    )
+
+
+def too_many_snapshots(most: int, names: list[str]) -> str:
+    return (
+        f"there are already {most} snapshots ({', '.join(names)}), the most the stub keeps; delete one "
+        "(DELETE /__admin/snapshots/{name}) or save under an existing name"
+    )
+
+
+def bad_snapshot_name(name: str) -> str:
+    return f"snapshot name {name[:80]!r}: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"

@@ -47,6 +47,33 @@ def not_a_member(username: str, organization: str) -> str:
     return f"user {username} is not a member of org {organization}"
 
 
+def unknown_user(username: str) -> str:
+    return f"could not find user {username}"
+
+
+def already_a_member(username: str, organization: str) -> str:
+    return f"user {username} is already a member of organization {organization}"
+
+
+def add_request(body: Any) -> tuple[str, str]:
+    """The add body's (username, role); BadRequest with the first problem."""
+    if not isinstance(body, dict):
+        raise BadRequest(f'{NOT_AN_OBJECT}: {{"username": "<username>", "role": "member"}}')
+    username = body.get("username")
+    if not isinstance(username, str) or not username:
+        raise BadRequest(USERNAME_REQUIRED)
+    return username, _role(body, default="member")
+
+
+def update_request(body: Any) -> str:
+    """The role update body's role; BadRequest with the first problem."""
+    if not isinstance(body, dict):
+        raise BadRequest(f'{NOT_AN_OBJECT}: {{"role": "admin" | "member" | "viewer"}}')
+    if "role" not in body:
+        raise BadRequest("role is required")
+    return _role(body, default="")
+
+
 def authenticate(state: TursoState, authorizations: Sequence[str]) -> str:
     """The caller's username: one `Authorization: Bearer <token>` header with a known token."""
     if not authorizations:
@@ -112,16 +139,11 @@ def add_member(store: Store, *, authorizations: Sequence[str], organization: str
     with store.lock:
         state = store.state.turso
         org = _managed(state, authorizations, organization, CANNOT_ADD)
-        if not isinstance(body, dict):
-            raise BadRequest(f'{NOT_AN_OBJECT}: {{"username": "<username>", "role": "member"}}')
-        username = body.get("username")
-        if not isinstance(username, str) or not username:
-            raise BadRequest(USERNAME_REQUIRED)
-        role = _role(body, default="member")
+        username, role = add_request(body)
         if username not in state.users:
-            raise NotFound(f"could not find user {username}")
+            raise NotFound(unknown_user(username))
         if username in org.members:
-            raise Conflict(f"user {username} is already a member of organization {organization}")
+            raise Conflict(already_a_member(username, organization))
         org.members[username] = role
         return username, role
 
@@ -147,11 +169,7 @@ def update_member_role(
     with store.lock:
         state = store.state.turso
         org = _managed(state, authorizations, organization, CANNOT_UPDATE)
-        if not isinstance(body, dict):
-            raise BadRequest(f'{NOT_AN_OBJECT}: {{"role": "admin" | "member" | "viewer"}}')
-        if "role" not in body:
-            raise BadRequest("role is required")
-        role = _role(body, default="")
+        role = update_request(body)
         if username not in org.members:
             raise NotFound(not_a_member(username, organization))
         org.members[username] = role
@@ -172,25 +190,36 @@ def put_member(store: Store, organization: str, username: str, role: str) -> str
 
     What changed: "added", "role changed" or "unchanged".
     """
-    if role not in TURSO_ROLES:
-        raise BadRequest(f"role {role!r} is not one of {', '.join(TURSO_ROLES)}")
-    if not username or "/" in username:
-        raise BadRequest("member must be a non-empty username without '/'")
+    put_request(username, role)
     with store.lock:
         state = store.state.turso
         org = state.organizations.get(organization)
         if org is None:
-            raise NotFound(
-                f"turso organization {organization} does not exist; organizations: {listed(state.organizations)}"
-            )
+            raise NotFound(no_organization(organization, listed(state.organizations)))
         if username not in state.users:
-            raise NotFound(
-                f"turso user {username} does not exist; users: {listed(state.users)} "
-                "(users come from the seed: add one with PUT /__admin/state)"
-            )
+            raise NotFound(no_user(username, listed(state.users)))
         before = org.members.get(username)
         org.members[username] = role
         return "added" if before is None else "unchanged" if before == role else "role changed"
+
+
+def put_request(username: str, role: str) -> None:
+    """The control API's membership checks that need no state; BadRequest with the first problem."""
+    if role not in TURSO_ROLES:
+        raise BadRequest(f"role {role!r} is not one of {', '.join(TURSO_ROLES)}")
+    if not username or "/" in username:
+        raise BadRequest("member must be a non-empty username without '/'")
+
+
+def no_organization(organization: str, organizations: str) -> str:
+    return f"turso organization {organization} does not exist; organizations: {organizations}"
+
+
+def no_user(username: str, users: str) -> str:
+    return (
+        f"turso user {username} does not exist; users: {users} "
+        "(users come from the seed: add one with PUT /__admin/state)"
+    )
 
 
 def _managed(state: TursoState, authorizations: Sequence[str], organization: str, refusal: str) -> TursoOrganization:

@@ -14,9 +14,10 @@ from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 
-from ..core.store import Store
+from ..core.errors import Unavailable
+from ..core.store import StateStore
 from ..core.yamlfile import load_yaml
-from .admin_state import StateHandlers
+from .admin_state import Rules, StateHandlers
 from .bodies import control_error, document
 from .http import query_values
 from .journal import Journal
@@ -27,16 +28,21 @@ _METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 class AdminHandlers:
     """One method per operationId of specs/admin.yaml, bound to a store and a journal."""
 
-    def __init__(self, store: Store, journal: Journal) -> None:
+    def __init__(self, store: StateStore, journal: Journal, health: Callable[[], dict[str, Any]] | None = None) -> None:
         self.store = store
         self.journal = journal
+        self.health = health or (lambda: {"kind": "memory", "healthy": True})
 
     async def info(self) -> dict[str, Any]:
-        return {"service": "recoup-turso-stub", "apis": ["recoup", "turso"], "journal_size": self.journal.size}
+        return {
+            "service": "recoup-turso-stub",
+            "apis": ["recoup", "turso"],
+            "journal_size": self.journal.size,
+            "store": self.health(),
+        }
 
     async def demo(self) -> dict[str, str]:
-        with self.store.lock:
-            return dict(self.store.state.demo)
+        return self.store.demo()
 
     async def reset(self) -> dict[str, str]:
         self.store.reset()
@@ -137,9 +143,12 @@ def _error_handler(allowed: dict[str, str]) -> Callable[[ConnexionRequest, Excep
 
 def create_admin_app(
     spec: Path,
-    store: Store,
+    store: StateStore,
     journal: Journal,
     extra: Callable[[AdminHandlers, StateHandlers], Sequence[object]] | None = None,
+    *,
+    rules: Rules | None = None,
+    health: Callable[[], dict[str, Any]] | None = None,
 ) -> connexion.AsyncApp:
     """`extra(handlers, state)`: further handler objects (given the shared ones), searched first."""
     # specs/admin.yaml declares the admin token (so the docs page offers Authorize); the router's guard
@@ -147,7 +156,7 @@ def create_admin_app(
     # would warn once per operation that it cannot check one.
     logging.getLogger("connexion.security").setLevel(logging.ERROR)
     app = connexion.AsyncApp(__name__, swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=False))
-    handlers, state = AdminHandlers(store, journal), StateHandlers(store)
+    handlers, state = AdminHandlers(store, journal, health), StateHandlers(store, rules)
     resolver = _BoundResolver(*(extra(handlers, state) if extra is not None else ()), handlers, state)
     app.add_api(spec, base_path="", resolver=resolver, strict_validation=True)
     problem = _error_handler(_allowed_methods(spec))
@@ -155,4 +164,11 @@ def create_admin_app(
     app.add_error_handler(HTTPException, problem)
     app.add_error_handler(ValueError, problem)
     app.add_error_handler(RecursionError, problem)
+    app.add_error_handler(Unavailable, _unavailable)
     return app
+
+
+async def _unavailable(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """The state store cannot be reached: 503 in the stub's shape, nothing changed."""
+    message = exc.message if isinstance(exc, Unavailable) else str(exc)
+    return ConnexionResponse(status_code=503, body=document(control_error(message)), mimetype="application/json")

@@ -6,14 +6,15 @@ Bound to the store by the control API's resolver (`admin.py`), one method per op
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from types import ModuleType
+from typing import Any, NamedTuple
 
 from connexion.context import scope
 
 from ..core import recoup, turso
 from ..core.errors import RuleError
 from ..core.seed import SeedError
-from ..core.store import Store
+from ..core.store import StateStore
 from .bodies import control_error
 from .guard import is_loopback
 
@@ -22,9 +23,17 @@ NOT_JSON = control_error("send the body as a JSON object with Content-Type: appl
 SECRETS_LOOPBACK_ONLY = "secrets=include is answered to loopback callers only"
 
 
+class Rules(NamedTuple):
+    """The modules holding each vendor's rules for the store in use (core's for the in-memory store)."""
+
+    recoup: ModuleType = recoup
+    turso: ModuleType = turso
+
+
 class StateHandlers:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: StateStore, rules: Rules | None = None) -> None:
         self.store = store
+        self.rules = rules or Rules()
 
     async def get_state(self, secrets: str | None = None) -> Any:
         if secrets is not None and not _from_loopback():
@@ -59,10 +68,12 @@ class StateHandlers:
             return NOT_JSON
         try:
             if body["vendor"] == "recoup":
-                added = recoup.put_member(self.store, body["organization"], body["member"])
+                added = self.rules.recoup.put_member(self.store, body["organization"], body["member"])
                 outcome = "added" if added else "unchanged"
             else:
-                outcome = turso.put_member(self.store, body["organization"], body["member"], body.get("role", "member"))
+                outcome = self.rules.turso.put_member(
+                    self.store, body["organization"], body["member"], body.get("role", "member")
+                )
         except RuleError as exc:
             return control_error(exc.message), exc.status
         return {"status": outcome, "changed": outcome != "unchanged"}

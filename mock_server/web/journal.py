@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Sequence
 from typing import Any
 
 from ..core.faults import Fault
@@ -77,22 +78,40 @@ class Journal:
                 continue
             if limit is not None and len(out) >= limit:
                 break
-            entry: dict[str, Any] = {
-                "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t % 1 * 1000):03d}Z",
-                "method": method,
-                "path": path,
-                "query": query,
-                "status": code,
-                "credentials": [f"{name}: ***" for name in auth],
-                "latency_ms": round(latency * 1000, 3),
-            }
-            if op is not None:
-                entry["operation"] = op
-            if fault is not None:
-                entry["fault"] = {"rule": fault.rule, "applied": fault.describe()}
-            if session is not None:
-                entry["session"] = session
-            if evicted:
-                entry["evicted_sessions"] = list(evicted)
-            out.append(entry)
+            applied = (fault.rule, fault.describe()) if fault is not None else None
+            out.append(entry_document(t, method, path, query, code, auth, latency, op, applied, session, evicted))
         return out
+
+
+def entry_document(
+    t: float,
+    method: str,
+    path: str,
+    query: str,
+    code: int,
+    auth: tuple[str, ...],
+    latency: float,
+    op: str | None,
+    fault: tuple[str, str] | None,
+    session: str | None,
+    evicted: Sequence[str],
+) -> dict[str, Any]:
+    """One journal entry as `GET /__admin/journal` shows it; `fault` is (rule id, what it did)."""
+    entry: dict[str, Any] = {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t % 1 * 1000):03d}Z",
+        "method": method,
+        "path": path,
+        "query": query,
+        "status": code,
+        "credentials": [f"{name}: ***" for name in auth],
+        "latency_ms": round(latency * 1000, 3),
+    }
+    if op is not None:
+        entry["operation"] = op
+    if fault is not None:
+        entry["fault"] = {"rule": fault[0], "applied": fault[1]}
+    if session is not None:
+        entry["session"] = session
+    if evicted:
+        entry["evicted_sessions"] = list(evicted)
+    return entry

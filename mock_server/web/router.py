@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from ..core.errors import RuleError
 from ..core.faults import FaultBook, FaultRules
 from ..core.sessions import SessionError, Sessions, SessionStores
-from ..core.store import Store
+from ..core.store import StateStore
 from .bodies import control_error, document
 from .cors import ALLOW_ORIGIN, CONTROL_HEADERS, CONTROL_METHODS, is_preflight, send_preflight
 from .faults import send_fault
@@ -40,7 +40,7 @@ _CREATING = ("POST", "PUT")  # the HTTP methods that create resources: a session
 class Router:
     def __init__(
         self,
-        store: Store,
+        store: StateStore,
         journal: Journal,
         site: Site,
         admin: ASGIApp,
@@ -132,7 +132,7 @@ class Router:
                     status = await send_fault(fault, vendor.error, send, extra)
                     self.journal.record(scope, status, started, operation_id, fault)
                     return
-        store = self.store
+        store: object = self.store
         session: str | None = None
         evicted: tuple[str, ...] = ()
         for name, value in scope["headers"]:

@@ -16,7 +16,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ..core.store import Store
 from ..core.yamlfile import load_yaml
 from .http import Scope
 
@@ -38,7 +37,7 @@ class Call:
     body: bytes = b""
 
 
-Handler = Callable[[Store, Call], tuple[int, bytes]]
+Handler = Callable[[Any, Call], tuple[int, bytes]]  # the store: `core.store.Store` or one kept elsewhere
 
 
 @dataclass(frozen=True, slots=True)

@@ -660,3 +660,45 @@ def test_the_cost_lines_give_each_row_against_the_plain_path() -> None:
     found = verdicts(res)
     assert found["stub recoup_200_session: 0 errors (every response 200)"].verdict == "PASS"
     assert found["stub recoup_503_fault: 0 errors (every response 503)"].verdict == "FAIL"
+
+
+def with_redis(res: Results, w2_rps: float, *, p99: float = 4.0, missing: str = "") -> Results:
+    """`res` plus the Redis-store rows: one process, and two workers at `w2_rps` on the Recoup 200 path."""
+    labels = {**res.context["labels"], "redis": "stub, Redis store", "redis-w2": "stub, Redis store, WORKERS=2"}
+    context = {**res.context, "redis_missing": missing, "redis_version": "7.0.15", "labels": labels}
+    if missing:
+        return replace(res, context=context)
+    context["round_trips"] = [
+        {"scenario": "recoup_200", "requests": 200, "per_request": {"evalsha": 1.0, "xadd": 1.0}, "script_us": 9.5}
+    ]
+    slots = list(res.slots)
+    for r in range(3):
+        slots.append(
+            slot("redis", r + 1, {"recoup_200": load(w2_rps / 2), "turso_404": load(w2_rps / 2, expected=404)})
+        )
+        loads = {"recoup_200": load(w2_rps, p99=p99), "turso_404": load(w2_rps, expected=404)}
+        slots.append(slot("redis-w2", r + 1, loads, processes=3))
+    return replace(res, context=context, slots=slots)
+
+
+def test_redis_store_targets_pass_and_fail_on_their_limits() -> None:
+    found = verdicts(with_redis(passing(), 10_000.0, p99=10.0))
+    assert found["Redis store WORKERS=2 Recoup 200: >= 10,000 req/s"].verdict == "PASS"
+    assert found["Redis store WORKERS=2 Recoup 200: p99 <= 10 ms"].verdict == "PASS"
+    assert found["Redis store WORKERS=2/Prism req/s >= 2.0x"].verdict == "PASS"
+    slow = verdicts(with_redis(passing(), 9_999.0, p99=10.5))
+    assert slow["Redis store WORKERS=2 Recoup 200: >= 10,000 req/s"].verdict == "FAIL"
+    assert slow["Redis store WORKERS=2 Recoup 200: p99 <= 10 ms"].verdict == "FAIL"
+    assert verdicts(with_redis(passing(), 7_000.0))["Redis store WORKERS=2/Prism req/s >= 2.0x"].verdict == "FAIL"
+    absent = verdicts(with_redis(passing(), 0, missing="redis-server is not installed"))
+    assert absent["Redis store, WORKERS=2, measured"].verdict == "N/A"
+
+
+def test_redis_store_rows_stand_beside_the_in_memory_stub_and_prism() -> None:
+    res = with_redis(passing(), 12_000.0)
+    text = report.render(res, report.targets(res))
+    assert "## Redis store (redis-server 7.0.15" in text
+    rows = [" ".join(line.split()) for line in text.splitlines()]
+    assert any(r.startswith("| Recoup 200 (removal) | stub, Redis store, WORKERS=2 | 12,000 |") for r in rows)
+    assert any(r.endswith("| 2.40x |") and "WORKERS=2" in r for r in rows)  # beside Prism of the same run
+    assert "| Recoup 200 (removal) | 1.00 | 1.00 | 9.5 |" in rows

@@ -20,7 +20,17 @@ from contract_tests.config import TARGET_VARIABLES, target_values
 from tests.mock_server import demo
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTROL_VARIABLES = ("HOST", "PORT", "SEED", "ADMIN_TOKEN", "JOURNAL_SIZE", "ACCESS_LOG")
+CONTROL_VARIABLES = (
+    "HOST",
+    "PORT",
+    "SEED",
+    "ADMIN_TOKEN",
+    "JOURNAL_SIZE",
+    "ACCESS_LOG",
+    "STORE",
+    "STORE_PREFIX",
+    "RESEED",
+)
 
 
 def environment(**extra: str) -> dict[str, str]:

@@ -69,3 +69,34 @@ def test_session_bounds() -> None:
     assert (parse_settings([], {}).max_sessions, parse_settings([], {}).session_records) == (64, 1_000_000)
     settings = parse_settings(["--sessions", "8"], {"SESSION_RECORDS": "500"})
     assert (settings.max_sessions, settings.session_records) == (8, 500)
+
+
+def test_the_store_and_its_prefix_come_from_flags_or_the_environment() -> None:
+    env = {"STORE": "redis://127.0.0.1:6379/0", "STORE_PREFIX": "team-a:", "RESEED": "1"}
+    settings = parse_settings(["--workers", "3"], env)
+    assert (settings.store, settings.store_prefix, settings.reseed, settings.workers) == (
+        "redis://127.0.0.1:6379/0",
+        "team-a:",
+        True,
+        3,
+    )
+    assert parse_settings(["--store", "redis://h:1/2", "--store-prefix", "x:"], env).store_prefix == "x:"
+    assert (parse_settings([], {}).store, parse_settings([], {}).workers) == ("memory", 1)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--store", "mongodb://h"], "--store must be memory or a redis://host:port/db URL, not 'mongodb://h'"),
+        (["--workers", "2"], "set STORE=redis://host:port/db to share it"),
+        (["--workers", "0"], "must be a whole number of at least 1"),
+    ],
+)
+def test_an_unusable_store_or_workers_setting_is_one_line_and_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        parse_settings(argv, {})
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1

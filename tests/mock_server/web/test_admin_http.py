@@ -45,6 +45,7 @@ def test_info_describes_the_stub(client: httpx.Client) -> None:
         "service": "recoup-turso-stub",
         "apis": ["recoup", "turso"],
         "journal_size": 1000,
+        "store": {"kind": "memory", "healthy": True},
     }
 
 
