@@ -76,17 +76,23 @@ def get_account_id(store: Store, *, api_keys: Sequence[str], authorizations: Seq
         return authenticate(store.state.recoup, api_keys, authorizations)
 
 
+def queried_account(account_ids: Sequence[str]) -> str | None:
+    """The `account_id` of GET /api/organizations (lower case), or None; validated before the credentials, as the
+    real server does."""
+    if not account_ids:
+        return None
+    if len(account_ids) > 1:
+        raise BadRequest(f"account_id must be given once, got {len(account_ids)} values")
+    if not is_uuid(account_ids[0]):
+        raise BadRequest("account_id must be a valid UUID")
+    return account_ids[0].lower()
+
+
 def list_organizations(
     store: Store, *, api_keys: Sequence[str], authorizations: Sequence[str], account_ids: Sequence[str]
 ) -> list[Membership]:
     """GET /api/organizations[?account_id=]: the organizations of the caller, or of an account sharing one."""
-    account: str | None = None
-    if account_ids:  # validated before the credentials, as the real server does
-        if len(account_ids) > 1:
-            raise BadRequest(f"account_id must be given once, got {len(account_ids)} values")
-        if not is_uuid(account_ids[0]):
-            raise BadRequest("account_id must be a valid UUID")
-        account = account_ids[0].lower()
+    account = queried_account(account_ids)
     with store.lock:
         state = store.state.recoup
         caller = authenticate(state, api_keys, authorizations)

@@ -25,9 +25,9 @@ from ..core.recoup import (
     no_account,
     no_organization,
     parameter,
+    queried_account,
     unknown_account,
 )
-from ..core.seed import is_uuid
 from ..core.state import membership_id
 from .layout import account_blob
 from .store import RedisStore
@@ -74,13 +74,7 @@ def get_account_id(store: RedisStore, *, api_keys: Sequence[str], authorizations
 def list_organizations(
     store: RedisStore, *, api_keys: Sequence[str], authorizations: Sequence[str], account_ids: Sequence[str]
 ) -> list[Membership]:
-    account = ""
-    if account_ids:  # validated before the credentials, as the real server does
-        if len(account_ids) > 1:
-            raise BadRequest(f"account_id must be given once, got {len(account_ids)} values")
-        if not is_uuid(account_ids[0]):
-            raise BadRequest("account_id must be a valid UUID")
-        account = account_ids[0].lower()
+    account = queried_account(account_ids) or ""
     answer = store.run("r_orgs", *_credential(api_keys, authorizations), account)
     if answer[0] != 200:
         raise _refused(answer)
