@@ -7,35 +7,22 @@ a Redis behind it.
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
-from pathlib import Path
 
 import pytest
+
+from .debian import ensure
 
 
 def redis_server_binary() -> str:
     """The path of redis-server; installs Debian's package first when it is missing and we are root."""
-    found = shutil.which("redis-server") or next(
-        (p for p in ("/usr/bin/redis-server", "/usr/sbin/redis-server") if Path(p).exists()), None
-    )
+    found = ensure("redis-server", ("redis-server", "/usr/bin/redis-server", "/usr/sbin/redis-server"))
     if found:
         return found
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "redis-server"]
-        if subprocess.run(install, env=env, capture_output=True, check=False).returncode != 0:
-            subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, check=False)
-            subprocess.run(install, env=env, capture_output=True, check=False)
-        found = shutil.which("redis-server") or (
-            "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None
-        )
-        if found:
-            return found
     pytest.fail(
         "redis-server is needed by the Redis store tests and could not be found or installed "
         "(install Debian's redis-server package, or put redis-server on PATH)",

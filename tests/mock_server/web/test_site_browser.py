@@ -7,9 +7,7 @@ screenshot in reports/docs/. Nothing leaves the machine: the page calls only the
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -20,6 +18,7 @@ import pytest
 
 from mock_server.background import BackgroundStub
 from mock_server.specs import SPECS_DIR, load_spec, operation_ids
+from tests.debian import ensure
 from tests.mock_server import demo
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -40,20 +39,11 @@ APIS = ("recoup", "turso", "admin")
 
 
 def ensure_chromium() -> str:
-    """The Chromium binary; installed with apt-get (once: update, then install) when it is missing."""
-    if not os.path.exists(CHROMIUM):
-        if shutil.which("apt-get") is None or os.geteuid() != 0:
-            pytest.skip(f"{CHROMIUM} is missing and cannot be installed here (needs root and apt-get)")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "chromium"]):
-            subprocess.run(
-                [command[0], "-o", "DPkg::Lock::Timeout=300", *command[1:]],
-                check=True,
-                env=env,
-                capture_output=True,
-                timeout=900,
-            )
-    return CHROMIUM
+    """The Chromium binary; installed with apt-get when it is missing."""
+    found = ensure("chromium", (CHROMIUM,))
+    if found is None:
+        pytest.skip(f"{CHROMIUM} is missing and cannot be installed here (needs root and apt-get)")
+    return found
 
 
 def chromium(binary: str, *args: str) -> str:
