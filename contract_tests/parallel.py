@@ -63,6 +63,12 @@ def pytest_args(workers: int, factory: Zygote | None = None) -> list[str]:
     return [*start, "--dist", "load", "--max-worker-restart", "0", "-p", WORKER_PLUGIN]
 
 
+# Sections whose checks add up the same on any worker in any order: each generated case or provoked error is
+# counted where it ran, a failure fails the check wherever it happens. Tests feeding only these (the
+# conformance of each operation, each kind of error body) need no common worker.
+COMMUTATIVE = ("conformance", "error bodies")
+
+
 def groups(checks_per_test: Sequence[Sequence[str]]) -> list[int | None]:
     """For each test (given as the ids of its checks), the group it must share a worker with, or None.
 

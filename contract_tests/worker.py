@@ -19,7 +19,7 @@ import pytest
 from .concurrency import Lane, pace
 from .control import lost_session
 from .http import Client, RateLimits
-from .parallel import KEY, RunDescription, groups
+from .parallel import COMMUTATIVE, KEY, RunDescription, groups
 from .plugin import MARKER, STATE, ContractPlugin
 from .report import Results
 from .scheduling import write_groups
@@ -81,6 +81,6 @@ class Worker:
         if marker is None:
             return []
         vendor, *names = marker.args
-        ids = [check.id for check in self.suite.selected(vendor, names)]
+        ids = [check.id for check in self.suite.selected(vendor, names) if check.section not in COMMUTATIVE]
         state = item.get_closest_marker(STATE)
         return [*ids, f"{state.args[0]}:members"] if state is not None else ids
