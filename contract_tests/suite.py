@@ -107,14 +107,15 @@ class Suite:
         Stub mode: the disposable member, up to two seed accounts that are not members of the organization yet
         and one that is (never the caller or an owner), and for Turso a probe; shrinking on. Live mode: the
         disposable member (and a probe for Turso), no shrinking. Random sequences, after the fixed walk through
-        every transition (`models`): EXAMPLES / 10 (at least 2) in stub mode, and live (at least 3).
+        every transition (`models`): EXAMPLES / 10 (at least 2) of up to 10 steps in stub mode; live, over the one
+        disposable member, EXAMPLES / 20 (at least 3) of up to 6 steps, each request there a round trip away.
         """
         org_var, member_var = DISPOSABLE[vendor]
         org, member = self.target.require_all(org_var, member_var)
         unknown = (probes.TURSO_PREFIX + "model",) if vendor == "turso" else ()
         if self.target.mode != "stub" or self.control is None:
-            examples = max(3, self.config.examples // 10)
-            return Plan((member if vendor == "turso" else member.lower(),), unknown, examples, 10, False, None)
+            examples = max(3, self.config.examples // 20)
+            return Plan((member if vendor == "turso" else member.lower(),), unknown, examples, 6, False, None)
         examples = max(2, self.config.examples // 10)
         state = self.control.state().get(vendor, {})
         if vendor == "turso":
