@@ -91,6 +91,18 @@ async def capture(app: ASGIApp, scope: Scope, receive: Receive) -> Captured:
     return out
 
 
+async def replace_answer(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send, status: int, new_status: int, body: Any
+) -> bool:
+    """Pass the request to the stub; an answer of `status` goes out as `new_status` with `body` instead."""
+    got = await capture(app, scope, receive)
+    if got.status == status:
+        await answer(send, new_status, body)
+    else:
+        await answer(send, got.status, got.body)
+    return True
+
+
 def layer(handler: Callable[[ASGIApp, Scope, Receive, Send], Awaitable[bool]]) -> Layer:
     """Build a layer from `handler(app, scope, receive, send) -> handled`; unhandled requests reach the stub."""
 
@@ -227,12 +239,7 @@ async def turso_refuses_non_ascii(app: ASGIApp, scope: Scope, receive: Receive, 
 async def recoup_accepts_invalid_input(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> bool:
     """Whatever is wrong with the parameters, Recoup answers 200 success instead of 400."""
     if is_recoup(scope):
-        got = await capture(app, scope, receive)
-        if got.status == 400:
-            await answer(send, 200, {"status": "success"})
-        else:
-            await answer(send, got.status, got.body)
-        return True
+        return await replace_answer(app, scope, receive, send, 400, 200, {"status": "success"})
     return False
 
 
@@ -495,12 +502,7 @@ async def turso_accepts_any_token(app: ASGIApp, scope: Scope, receive: Receive, 
 async def turso_non_member_success(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> bool:
     """Removing a non-member answers 200 {"member": name} instead of 404."""
     if is_turso(scope):
-        got = await capture(app, scope, receive)
-        if got.status == 404:
-            await answer(send, 200, {"member": _turso_username(scope)})
-        else:
-            await answer(send, got.status, got.body)
-        return True
+        return await replace_answer(app, scope, receive, send, 404, 200, {"member": _turso_username(scope)})
     return False
 
 
@@ -571,12 +573,7 @@ async def recoup_error_without_status(app: ASGIApp, scope: Scope, receive: Recei
 async def recoup_error_with_message(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> bool:
     """The real server's drift: 401 bodies are {"status": "error", "message": "Unauthorized"}."""
     if is_recoup(scope):
-        got = await capture(app, scope, receive)
-        if got.status == 401:
-            await answer(send, 401, {"status": "error", "message": "Unauthorized"})
-        else:
-            await answer(send, got.status, got.body)
-        return True
+        return await replace_answer(app, scope, receive, send, 401, 401, {"status": "error", "message": "Unauthorized"})
     return False
 
 
@@ -588,12 +585,7 @@ async def recoup_unknown_key_error_with_message(app: ASGIApp, scope: Scope, rece
     """
     h = headers(scope)
     if is_recoup(scope) and (b"x-api-key" in h or b"authorization" in h):
-        got = await capture(app, scope, receive)
-        if got.status == 401:
-            await answer(send, 401, {"status": "error", "message": "Unauthorized"})
-        else:
-            await answer(send, got.status, got.body)
-        return True
+        return await replace_answer(app, scope, receive, send, 401, 401, {"status": "error", "message": "Unauthorized"})
     return False
 
 
